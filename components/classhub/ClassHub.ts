@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
+import { HUB_MAX } from "../hub/manifests";
+import { hubSettings } from "../hub/settings";
+import { JupyterHub } from "../jupyterhub/JupyterHub";
+import { ClassNamespace } from "../namespace/ClassNamespace";
+
+/** The cluster a class runs on, however it was found. */
+export interface ClusterTarget {
+  /** Provider for the cluster. */
+  provider: k8s.Provider;
+  /** GKE clusters have classhub's core and tainted user node pools, and reserve addresses for hostnames. */
+  gke: boolean;
+  /** Storage classes for homes and the hub database. Undefined uses the cluster default. */
+  storageClasses: { home?: pulumi.Input<string>; hubDb?: pulumi.Input<string> };
+  /** GKE accelerator type of the GPU pool, if any. */
+  gpuAcceleratorType?: pulumi.Input<string | undefined>;
+  /** Project and region, for the reserved public address on GKE. */
+  gcp?: { project: pulumi.Input<string>; region: pulumi.Input<string> };
+}
+
+export interface ClassHubArgs {
+  /** The validated class. */
+  class: ClassConfig;
+  /** Where it came from, for defaults that depend on the cluster source. */
+  clusterConfig: ClusterConfig;
+  /** The cluster to deploy to. */
+  cluster: ClusterTarget;
+  /** The OAuth client secret, for OAuth authenticators. */
+  oauthClientSecret?: pulumi.Input<string>;
+}
+
+const CORE_NODE_SELECTOR = { "hub.jupyter.org/node-purpose": "core" };
+
+/** Everything one class needs: its namespace and its JupyterHub. */
+export class ClassHub extends pulumi.ComponentResource {
+  /** The class namespace. */
+  readonly namespace: pulumi.Output<string>;
+  /** Where students log in. */
+  readonly hubUrl: pulumi.Output<string>;
+  /** The hub's admin page, for course staff. */
+  readonly adminUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: ClassHubArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("classhub:classhub:ClassHub", name, {}, opts);
+    const cls = args.class;
+    const cluster = args.cluster;
+
+    const ns = new ClassNamespace(`${name}-namespace`, { class: cls, hubMax: HUB_MAX, provider: cluster.provider }, { parent: this });
+    const settings = pulumi
+      .all([cluster.storageClasses.home, cluster.gpuAcceleratorType])
+      .apply(([home, gpu]) => hubSettings(cls, { userPool: cluster.gke, homeStorageClass: home, gpuAcceleratorType: gpu }));
+    const type = serviceType(cls, args.clusterConfig);
+    const hub = new JupyterHub(
+      `${name}-jupyterhub`,
+      {
+        namespace: cls.namespace,
+        settings,
+        oauthClientSecret: args.oauthClientSecret,
+        dbStorageClass: cluster.storageClasses.hubDb,
+        coreNodeSelector: cluster.gke ? CORE_NODE_SELECTOR : undefined,
+        proxy: { serviceType: type, nodePort: cls.nodePort, hostname: cls.hostname, tls: cls.tls, gcp: cluster.gcp },
+        provider: cluster.provider,
+      },
+      { parent: this, dependsOn: [ns] },
+    );
+
+    this.namespace = ns.name;
+    this.hubUrl = hubUrl(cls, type, hub.proxy.nodePort, hub.proxy.loadBalancerIngress);
+    this.adminUrl = this.hubUrl.apply((url) => `${url}hub/admin`);
+    this.registerOutputs({ namespace: this.namespace, hubUrl: this.hubUrl, adminUrl: this.adminUrl });
+  }
+}
+
+/**
+ * The URL students use: the hostname when there is one; else the load balancer's address, a node port on
+ * this machine (kind and minikube map it, see the README), or a port-forward to localhost:8000.
+ */
+function hubUrl(
+  cls: ClassConfig,
+  type: ReturnType<typeof serviceType>,
+  nodePort: pulumi.Output<number | undefined>,
+  ingress: pulumi.Output<string | undefined>,
+): pulumi.Output<string> {
+  if (cls.hostname !== undefined) return pulumi.output(`https://${cls.hostname}/`);
+  if (type === "NodePort") return nodePort.apply((port) => `http://localhost:${port ?? cls.nodePort}/`);
+  if (type === "LoadBalancer") return ingress.apply((address) => `http://${address ?? "<pending load balancer>"}/`);
+  return pulumi.output("http://localhost:8000/");
+}

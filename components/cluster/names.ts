@@ -1,0 +1,47 @@
+// GCP names for a GkeCluster's resources, derived from the component's name within GCP's limits.
+import { createHash } from "node:crypto";
+
+/**
+ * A GCP resource name from a free-form name: lowercase letters, digits and '-', starting with a letter,
+ * at most maxLength characters including suffix. A name that must be shortened keeps a hash of the
+ * original so that two long names that share a prefix still differ.
+ */
+export function gcpName(name: string, maxLength: number, suffix = ""): string {
+  let base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-$/, "");
+  if (base === "") base = "classhub";
+  const room = maxLength - suffix.length;
+  if (base.length > room) {
+    const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+    base = `${base.slice(0, room - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+  }
+  return base + suffix;
+}
+
+export interface GkeNames {
+  /** GKE cluster: at most 40 characters. */
+  cluster: string;
+  network: string;
+  subnetwork: string;
+  router: string;
+  nat: string;
+  /** Service account id: 6 to 30 characters. */
+  serviceAccount: string;
+}
+
+/** GCP names for a GkeCluster component called `name`. Other names (63 characters) share the cluster's. */
+export function resourceNames(name: string): GkeNames {
+  const cluster = gcpName(name, 40);
+  return {
+    cluster,
+    network: `${cluster}-vpc`,
+    subnetwork: `${cluster}-nodes`,
+    router: `${cluster}-router`,
+    nat: `${cluster}-nat`,
+    serviceAccount: gcpName(name, 30, "-nodes"),
+  };
+}

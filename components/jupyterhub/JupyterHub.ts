@@ -1,0 +1,78 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Hub } from "../hub/Hub";
+import type { SecretKey } from "../hub/manifests";
+import type { HubSettings } from "../hub/settings";
+import { Proxy, type ProxyArgs } from "../proxy/Proxy";
+import { singleuserNetworkPolicy } from "./manifests";
+
+export interface JupyterHubArgs {
+  /** The class namespace. */
+  namespace: string;
+  /** The hub settings. */
+  settings: pulumi.Input<HubSettings>;
+  /** The OAuth client secret, for OAuth authenticators. */
+  oauthClientSecret?: pulumi.Input<string>;
+  /** Storage class for the hub database. Defaults to the cluster default. */
+  dbStorageClass?: pulumi.Input<string>;
+  /** Where the hub and proxy pods may run. Defaults to anywhere. */
+  coreNodeSelector?: Record<string, string>;
+  /** How the proxy is exposed. */
+  proxy: Pick<ProxyArgs, "serviceType" | "nodePort" | "hostname" | "tls" | "gcp">;
+  /** Provider of the class's cluster. */
+  provider: k8s.Provider;
+}
+
+/** One class's JupyterHub: generated secrets, the hub, the proxy and the student servers' NetworkPolicy. */
+export class JupyterHub extends pulumi.ComponentResource {
+  readonly hub: Hub;
+  readonly proxy: Proxy;
+
+  constructor(name: string, args: JupyterHubArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("classhub:jupyterhub:JupyterHub", name, {}, opts);
+    const children = { parent: this };
+
+    // Random values live in Pulumi state, so every `up` sees the same secrets and nobody is logged out.
+    const token = (suffix: string) =>
+      new random.RandomPassword(`${name}-${suffix}`, { length: 64, special: false }, children).result;
+    const key32 = (suffix: string) => new random.RandomId(`${name}-${suffix}`, { byteLength: 32 }, children).hex;
+    const secrets: Partial<Record<SecretKey, pulumi.Input<string>>> = {
+      "proxy-token": token("proxy-token"),
+      "cookie-secret": pulumi.secret(key32("cookie-secret")),
+      "crypt-key": pulumi.secret(key32("crypt-key")),
+      "culler-token": token("culler-token"),
+      ...(args.oauthClientSecret === undefined ? {} : { "oauth-client-secret": args.oauthClientSecret }),
+    };
+
+    this.hub = new Hub(
+      `${name}-hub`,
+      {
+        namespace: args.namespace,
+        settings: args.settings,
+        secrets,
+        dbStorageClass: args.dbStorageClass,
+        nodeSelector: args.coreNodeSelector,
+        provider: args.provider,
+      },
+      children,
+    );
+    this.proxy = new Proxy(
+      `${name}-proxy`,
+      {
+        ...args.proxy,
+        namespace: args.namespace,
+        tokenSecretName: this.hub.secretName,
+        tokenSecretKey: "proxy-token",
+        nodeSelector: args.coreNodeSelector,
+        provider: args.provider,
+      },
+      children,
+    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-singleuser`, singleuserNetworkPolicy(args.namespace), {
+      ...children,
+      provider: args.provider,
+    });
+    this.registerOutputs({});
+  }
+}

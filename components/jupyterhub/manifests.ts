@@ -1,0 +1,37 @@
+// Pure builders for what belongs to the class's JupyterHub as a whole rather than to the hub or the proxy.
+import type * as k8s from "@pulumi/kubernetes";
+import { HUB_PORT, SINGLEUSER_PORT } from "../hub/settings";
+import { HTTP_PORT, HTTPS_PORT } from "../proxy/manifests";
+import { labels, selectorLabels } from "../labels";
+import { DNS_EGRESS } from "../security";
+
+/**
+ * Ranges a student's server must never reach: the cloud metadata server (node credentials), and the private
+ * and shared address space where the cluster, its nodes and the campus network live.
+ */
+export const BLOCKED_EGRESS = ["169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/** Student servers: reached only by the proxy and the hub; they reach the hub, the proxy, DNS and the public internet. */
+export function singleuserNetworkPolicy(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
+  const pods = (component: "hub" | "proxy") => ({ podSelector: { matchLabels: selectorLabels(ns, component) } });
+  return {
+    metadata: { namespace: ns, labels: labels(ns, "singleuser-server") },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(ns, "singleuser-server") },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [pods("proxy"), pods("hub")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] }],
+      egress: [
+        { to: [pods("hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
+        {
+          to: [pods("proxy")],
+          ports: [
+            { protocol: "TCP", port: HTTP_PORT },
+            { protocol: "TCP", port: HTTPS_PORT },
+          ],
+        },
+        DNS_EGRESS,
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: BLOCKED_EGRESS } }] },
+      ],
+    },
+  };
+}

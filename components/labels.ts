@@ -1,0 +1,20 @@
+// Recommended Kubernetes labels on every object classhub creates. The NetworkPolicies select pods by
+// instance (the class namespace) and component, so the keys here are a contract with KubeSpawner's
+// extra_labels in the hub settings.
+
+export type Component = "hub" | "proxy" | "singleuser-server" | "namespace" | "storage";
+
+/** Labels that select one component's pods in one class. */
+export function selectorLabels(instance: string, component: Component): Record<string, string> {
+  return { "app.kubernetes.io/instance": instance, "app.kubernetes.io/component": component };
+}
+
+/** All labels for an object of one component in one class. */
+export function labels(instance: string, component: Component): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "jupyterhub",
+    ...selectorLabels(instance, component),
+    "app.kubernetes.io/part-of": "classhub",
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}

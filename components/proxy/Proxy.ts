@@ -1,0 +1,91 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as m from "./manifests";
+
+export interface ProxyArgs {
+  /** The class namespace. */
+  namespace: string;
+  /** Secret and key holding the proxy's API token, shared with the hub. */
+  tokenSecretName: pulumi.Input<string>;
+  tokenSecretKey: string;
+  /** How proxy-public is exposed. */
+  serviceType: m.ServiceType;
+  /** Fixed node port for NodePort. Defaults to one Kubernetes picks. */
+  nodePort?: number;
+  /** Public DNS name. Turns on HTTPS with a certificate from `tls`. */
+  hostname?: string;
+  /** Where the certificate comes from: a cert-manager ClusterIssuer, or an existing TLS Secret. */
+  tls?: { clusterIssuer: string } | { secretName: string };
+  /** GCP project and region for a reserved address, when the LoadBalancer has a hostname on GKE. */
+  gcp?: { project: pulumi.Input<string>; region: pulumi.Input<string> };
+  /** Where the proxy pod may run. Defaults to anywhere. */
+  nodeSelector?: Record<string, string>;
+  /** Provider of the class's cluster. */
+  provider: k8s.Provider;
+}
+
+/** configurable-http-proxy with its API and public Services, its NetworkPolicy and, with a hostname, HTTPS. */
+export class Proxy extends pulumi.ComponentResource {
+  /** The public Service's name. */
+  readonly publicServiceName: pulumi.Output<string>;
+  /** The reserved public address, when one was reserved. */
+  readonly address?: pulumi.Output<string>;
+  /** The node port, for NodePort. */
+  readonly nodePort: pulumi.Output<number | undefined>;
+  /** The LoadBalancer's address once the cloud assigns it. */
+  readonly loadBalancerIngress: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("classhub:proxy:Proxy", name, {}, opts);
+    const ns = args.namespace;
+    const children = { parent: this, provider: args.provider };
+    const https = args.hostname !== undefined;
+
+    let tlsSecretName: string | undefined;
+    if (https) {
+      const tls = args.tls ?? { clusterIssuer: "letsencrypt" };
+      if ("secretName" in tls) {
+        tlsSecretName = tls.secretName;
+      } else {
+        // cert-manager keeps the certificate in TLS_SECRET and renews it; the platform installs cert-manager.
+        new k8s.apiextensions.CustomResource(`${name}-certificate`, m.certificate(ns, args.hostname!, tls.clusterIssuer), children);
+        tlsSecretName = m.TLS_SECRET;
+      }
+    }
+
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      m.deployment({
+        namespace: ns,
+        tokenSecretName: args.tokenSecretName,
+        tokenSecretKey: args.tokenSecretKey,
+        tlsSecretName,
+        nodeSelector: args.nodeSelector ?? {},
+      }),
+      children,
+    );
+    new k8s.core.v1.Service(`${name}-api`, m.apiService(ns), { ...children, dependsOn: [deployment] });
+
+    // A reserved address keeps the DNS record valid when the Service is recreated.
+    if (https && args.serviceType === "LoadBalancer" && args.gcp !== undefined) {
+      const address = new gcp.compute.Address(
+        `${name}-address`,
+        { project: args.gcp.project, region: args.gcp.region, addressType: "EXTERNAL", description: `classhub ${ns} proxy-public` },
+        { parent: this },
+      );
+      this.address = address.address;
+    }
+    const publicService = new k8s.core.v1.Service(
+      `${name}-public`,
+      m.publicService(ns, { type: args.serviceType, tls: https, nodePort: args.nodePort, loadBalancerIP: this.address }),
+      { ...children, dependsOn: [deployment] },
+    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, m.networkPolicy(ns, https), children);
+
+    this.publicServiceName = publicService.metadata.name;
+    this.nodePort = publicService.spec.ports.apply((ports) => ports?.[0]?.nodePort);
+    this.loadBalancerIngress = publicService.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+    this.registerOutputs({ publicServiceName: this.publicServiceName, address: this.address, nodePort: this.nodePort });
+  }
+}

@@ -1,0 +1,183 @@
+// Pure builders for configurable-http-proxy: the public entry point of a class.
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE, SINGLEUSER_PORT } from "../hub/settings";
+import { labels, selectorLabels } from "../labels";
+import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
+
+/** The tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
+export const PROXY_IMAGE = "quay.io/jupyterhub/configurable-http-proxy:5.2.0";
+export const PROXY_PUBLIC_SERVICE = "proxy-public";
+export const HTTP_PORT = 8000;
+export const HTTPS_PORT = 8443;
+/** Where the TLS Secret is mounted when the class has a hostname. */
+const TLS_DIR = "/etc/classhub/tls";
+/** nobody: the proxy needs no identity of its own. */
+const PROXY_UID = 65534;
+export const PROXY_RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "1", memory: "512Mi" },
+};
+
+export type ServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
+
+export interface ProxyOptions {
+  namespace: string;
+  /** Secret holding the proxy's API token, and its key. */
+  tokenSecretName: pulumi.Input<string>;
+  tokenSecretKey: string;
+  /** TLS Secret (tls.crt, tls.key); set when the class has a hostname. */
+  tlsSecretName?: string;
+  nodeSelector: Record<string, string>;
+}
+
+function meta(ns: string, name?: string): k8s.types.input.meta.v1.ObjectMeta {
+  return { namespace: ns, ...(name === undefined ? {} : { name }), labels: labels(ns, "proxy") };
+}
+
+/** configurable-http-proxy's flags: routes default to the hub; with TLS it serves HTTPS and redirects HTTP. */
+export function proxyCommand(tls: boolean): string[] {
+  const common = [
+    "configurable-http-proxy",
+    "--ip=",
+    "--api-ip=",
+    `--api-port=${PROXY_API_PORT}`,
+    `--default-target=http://${HUB_SERVICE}:${HUB_PORT}`,
+    `--error-target=http://${HUB_SERVICE}:${HUB_PORT}/hub/error`,
+  ];
+  return tls
+    ? [
+        ...common,
+        `--port=${HTTPS_PORT}`,
+        `--redirect-port=${HTTP_PORT}`,
+        "--redirect-to=443",
+        `--ssl-key=${TLS_DIR}/tls.key`,
+        `--ssl-cert=${TLS_DIR}/tls.crt`,
+      ]
+    : [...common, `--port=${HTTP_PORT}`];
+}
+
+export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment {
+  const ns = o.namespace;
+  const tls = o.tlsSecretName !== undefined;
+  const probe: k8s.types.input.core.v1.Probe = {
+    httpGet: { path: "/_chp_healthz", port: tls ? "https" : "http", scheme: tls ? "HTTPS" : "HTTP" },
+    periodSeconds: 10,
+    failureThreshold: 3,
+    timeoutSeconds: 3,
+  };
+  return {
+    // Named: staff find it as deployment/proxy.
+    metadata: meta(ns, "proxy"),
+    spec: {
+      replicas: 1,
+      // The routing table lives in memory and the hub re-adds routes on its own schedule: one proxy at a time.
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: selectorLabels(ns, "proxy") },
+      template: {
+        metadata: { labels: labels(ns, "proxy") },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurity(PROXY_UID, PROXY_UID),
+          nodeSelector: o.nodeSelector,
+          containers: [
+            {
+              name: "chp",
+              image: PROXY_IMAGE,
+              command: proxyCommand(tls),
+              ports: [
+                { name: "http", containerPort: HTTP_PORT },
+                ...(tls ? [{ name: "https", containerPort: HTTPS_PORT }] : []),
+                { name: "api", containerPort: PROXY_API_PORT },
+              ],
+              env: [
+                {
+                  name: "CONFIGPROXY_AUTH_TOKEN",
+                  valueFrom: { secretKeyRef: { name: o.tokenSecretName, key: o.tokenSecretKey } },
+                },
+              ],
+              volumeMounts: tls ? [{ name: "tls", mountPath: TLS_DIR, readOnly: true }] : [],
+              resources: PROXY_RESOURCES,
+              securityContext: { ...restrictedContainerSecurity(), readOnlyRootFilesystem: true },
+              readinessProbe: probe,
+              livenessProbe: { ...probe, initialDelaySeconds: 10 },
+            },
+          ],
+          volumes: tls ? [{ name: "tls", secret: { secretName: o.tlsSecretName } }] : [],
+        },
+      },
+    },
+  };
+}
+
+export function apiService(ns: string): k8s.types.input.core.v1.Service {
+  return {
+    // Named: the hub reaches the proxy's API at http://proxy-api:8001.
+    metadata: meta(ns, PROXY_API_SERVICE),
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(ns, "proxy"),
+      ports: [{ name: "api", port: PROXY_API_PORT, targetPort: "api", protocol: "TCP" }],
+    },
+  };
+}
+
+export interface PublicServiceOptions {
+  type: ServiceType;
+  tls: boolean;
+  nodePort?: number;
+  /** Reserved static address for a LoadBalancer. */
+  loadBalancerIP?: pulumi.Input<string>;
+}
+
+export function publicService(ns: string, o: PublicServiceOptions): k8s.types.input.core.v1.Service {
+  const http = { name: "http", port: 80, targetPort: "http", protocol: "TCP", ...(o.nodePort === undefined ? {} : { nodePort: o.nodePort }) };
+  return {
+    // Named: staff and DNS records find the class's address on service/proxy-public.
+    metadata: meta(ns, PROXY_PUBLIC_SERVICE),
+    spec: {
+      type: o.type,
+      selector: selectorLabels(ns, "proxy"),
+      ports: o.tls ? [http, { name: "https", port: 443, targetPort: "https", protocol: "TCP" }] : [http],
+      ...(o.loadBalancerIP === undefined ? {} : { loadBalancerIP: o.loadBalancerIP }),
+      ...(o.type === "LoadBalancer" ? { externalTrafficPolicy: "Local" } : {}),
+    },
+  };
+}
+
+/** Anyone may reach the public ports; only the hub may reach the API. The proxy talks only to the hub and servers. */
+export function networkPolicy(ns: string, tls: boolean): k8s.types.input.networking.v1.NetworkPolicy {
+  const pods = (component: "hub" | "singleuser-server") => ({ podSelector: { matchLabels: selectorLabels(ns, component) } });
+  return {
+    metadata: meta(ns),
+    spec: {
+      podSelector: { matchLabels: selectorLabels(ns, "proxy") },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [
+        { ports: [HTTP_PORT, ...(tls ? [HTTPS_PORT] : [])].map((port) => ({ protocol: "TCP", port })) },
+        { from: [pods("hub")], ports: [{ protocol: "TCP", port: PROXY_API_PORT }] },
+      ],
+      egress: [
+        { to: [pods("hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
+        { to: [pods("singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
+        DNS_EGRESS,
+      ],
+    },
+  };
+}
+
+export const TLS_SECRET = "proxy-public-tls";
+
+/** A cert-manager Certificate for the class hostname, issued into the Secret the proxy mounts. */
+export function certificate(ns: string, hostname: string, clusterIssuer: string) {
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata: meta(ns),
+    spec: {
+      secretName: TLS_SECRET,
+      dnsNames: [hostname],
+      issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: clusterIssuer },
+    },
+  };
+}

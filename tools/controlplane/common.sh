@@ -1,0 +1,52 @@
+# Shared settings for up.sh / down.sh / status.sh (sourced, not run).
+# shellcheck shell=bash
+CP_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# PATH for etcd / kube-apiserver / kubectl from the toolchain cache.
+# shellcheck source=../toolchain/env.sh
+source "$CP_HERE/../toolchain/env.sh"
+
+# All state (certs, token, etcd data, logs, pid files) lives here.
+CP_DIR=${CLASSHUB_CP_DIR:-${CLASSHUB_CACHE:-$HOME/.cache/classhub}/controlplane}
+CP_KUBECONFIG=${CLASSHUB_KUBECONFIG:-$CP_DIR/kubeconfig}
+CP_CONTEXT=classhub-local
+ETCD_CLIENT_PORT=${CLASSHUB_ETCD_PORT:-23790}
+ETCD_PEER_PORT=${CLASSHUB_ETCD_PEER_PORT:-23800}
+APISERVER_PORT=${CLASSHUB_APISERVER_PORT:-16443}
+APISERVER_URL=https://127.0.0.1:$APISERVER_PORT
+
+cp_log() { printf '[controlplane] %s\n' "$*" >&2; }
+
+# pid_alive FILE: the process group leader recorded in FILE is running.
+pid_alive() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(<"$1")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_group NAME: SIGTERM the process group in $CP_DIR/NAME.pid, wait up to
+# 20s, then SIGKILL whatever is left of the group.
+stop_group() {
+  local name=$1 file=$CP_DIR/$1.pid pid i
+  [[ -f $file ]] || return 0
+  pid=$(<"$file")
+  if [[ -n $pid ]] && kill -0 -- "-$pid" 2>/dev/null; then
+    cp_log "stopping $name (process group $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+      kill -0 -- "-$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      cp_log "$name did not stop in 20s, killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      sleep 0.5
+    fi
+  fi
+  rm -f "$file"
+}
+
+api_get() { # api_get PATH: GET with the admin token
+  curl -fsS --max-time 5 --cacert "$CP_DIR/pki/ca.crt" \
+    -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" "$APISERVER_URL$1"
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Starts a local Kubernetes control plane (etcd + kube-apiserver, no
+# controllers, scheduler or kubelet) on 127.0.0.1 and writes a kubeconfig
+# with context "classhub-local" that authenticates as an admin (group
+# system:masters) with a static token.
+#
+# The API server runs with RBAC authorization, the PodSecurity admission
+# plugin, a service-account signing key pair and a self-signed serving
+# certificate. Binaries come from tools/toolchain/build.sh.
+#
+# Env: CLASSHUB_CP_DIR          state dir (default $CLASSHUB_CACHE/controlplane)
+#      CLASSHUB_KUBECONFIG      kubeconfig to write (default $CLASSHUB_CP_DIR/kubeconfig)
+#      CLASSHUB_APISERVER_PORT  (default 16443), CLASSHUB_ETCD_PORT (23790),
+#      CLASSHUB_ETCD_PEER_PORT  (23800)
+#      CLASSHUB_CP_RESET=1      wipe etcd data (not the certs) before starting
+# Stop with tools/controlplane/down.sh.
+set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
+
+for bin in etcd kube-apiserver openssl curl setsid; do
+  command -v "$bin" >/dev/null ||
+    { cp_log "missing $bin (run tools/toolchain/build.sh etcd kube-apiserver)"; exit 1; }
+done
+
+mkdir -p "$CP_DIR/pki" "$CP_DIR/logs"
+chmod 700 "$CP_DIR"
+PKI=$CP_DIR/pki
+
+if pid_alive "$CP_DIR/etcd.pid" && pid_alive "$CP_DIR/kube-apiserver.pid" && api_get /readyz >/dev/null 2>&1; then
+  cp_log "already running at $APISERVER_URL (kubeconfig: $CP_KUBECONFIG)"
+  exit 0
+fi
+# Half-started leftovers from an earlier run: stop them first.
+stop_group kube-apiserver
+stop_group etcd
+
+# --- certificates, keys and the admin token (generated once) --------------------------
+if [[ ! -f $PKI/ca.crt ]]; then
+  cp_log "generating CA, serving certificate, service-account keys and admin token in $PKI"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
+    -subj "/CN=classhub-local-ca" -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
+  cat > "$PKI/apiserver.ext" <<'EOF'
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local
+EOF
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
+    -keyout "$PKI/apiserver.key" -out "$PKI/apiserver.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/apiserver.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+    -CAcreateserial -days 3650 -sha256 -extfile "$PKI/apiserver.ext" -out "$PKI/apiserver.crt" 2>/dev/null
+  openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  openssl rand -hex 32 > "$PKI/admin.token"
+  chmod 600 "$PKI"/*.key "$PKI/admin.token"
+fi
+TOKEN=$(<"$PKI/admin.token")
+# token,user,uid,"group1,group2"
+printf '%s,classhub-admin,classhub-admin,"system:masters"\n' "$TOKEN" > "$PKI/tokens.csv"
+chmod 600 "$PKI/tokens.csv"
+
+if [[ ${CLASSHUB_CP_RESET:-0} == 1 ]]; then
+  cp_log "CLASSHUB_CP_RESET=1: wiping etcd data"
+  rm -rf "$CP_DIR/etcd"
+fi
+
+# --- etcd ------------------------------------------------------------------------------------
+ETCD_URL=http://127.0.0.1:$ETCD_CLIENT_PORT
+cp_log "starting etcd on $ETCD_URL (log: $CP_DIR/logs/etcd.log)"
+setsid etcd \
+  --name classhub-local \
+  --data-dir "$CP_DIR/etcd" \
+  --listen-client-urls "$ETCD_URL" --advertise-client-urls "$ETCD_URL" \
+  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-cluster "classhub-local=http://127.0.0.1:$ETCD_PEER_PORT" \
+  --log-outputs "$CP_DIR/logs/etcd.log" \
+  </dev/null >>"$CP_DIR/logs/etcd.log" 2>&1 &
+echo $! > "$CP_DIR/etcd.pid"
+
+fail() {
+  cp_log "$1; last log lines:"
+  tail -n 20 "$CP_DIR/logs/$2.log" >&2 || true
+  stop_group kube-apiserver
+  stop_group etcd
+  exit 1
+}
+for ((i = 0; i < 300; i++)); do
+  curl -fsS --max-time 2 "$ETCD_URL/health" 2>/dev/null | grep -q '"health":"true"' && break
+  pid_alive "$CP_DIR/etcd.pid" || fail "etcd exited" etcd
+  sleep 0.1
+done
+((i < 300)) || fail "etcd not healthy after 30s" etcd
+
+# --- kube-apiserver -----------------------------------------------------------------------
+cp_log "starting kube-apiserver on $APISERVER_URL (log: $CP_DIR/logs/kube-apiserver.log)"
+setsid kube-apiserver \
+  --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+  --etcd-servers="$ETCD_URL" \
+  --cert-dir="$CP_DIR/apiserver-certs" \
+  --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+  --client-ca-file="$PKI/ca.crt" \
+  --token-auth-file="$PKI/tokens.csv" \
+  --authorization-mode=RBAC \
+  --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,ResourceQuota,DefaultStorageClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
+  --allow-privileged=true \
+  --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+  --service-account-key-file="$PKI/sa.pub" \
+  --service-account-signing-key-file="$PKI/sa.key" \
+  --service-cluster-ip-range=10.96.0.0/16 \
+  --profiling=false \
+  </dev/null >>"$CP_DIR/logs/kube-apiserver.log" 2>&1 &
+echo $! > "$CP_DIR/kube-apiserver.pid"
+
+for ((i = 0; i < 600; i++)); do
+  [[ $(api_get /readyz 2>/dev/null) == ok ]] && break
+  pid_alive "$CP_DIR/kube-apiserver.pid" || fail "kube-apiserver exited" kube-apiserver
+  sleep 0.2
+done
+((i < 600)) || fail "kube-apiserver not ready after 120s" kube-apiserver
+
+# --- kubeconfig -----------------------------------------------------------------------------
+mkdir -p "$(dirname "$CP_KUBECONFIG")"
+umask 077
+cat > "$CP_KUBECONFIG" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: $CP_CONTEXT
+  cluster:
+    server: $APISERVER_URL
+    certificate-authority-data: $(base64 -w0 < "$PKI/ca.crt")
+users:
+- name: classhub-admin
+  user:
+    token: $TOKEN
+contexts:
+- name: $CP_CONTEXT
+  context:
+    cluster: $CP_CONTEXT
+    user: classhub-admin
+current-context: $CP_CONTEXT
+EOF
+cp_log "ready: $APISERVER_URL"
+cp_log "kubeconfig: $CP_KUBECONFIG (context $CP_CONTEXT)"
+echo "export KUBECONFIG=$CP_KUBECONFIG"

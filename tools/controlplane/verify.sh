@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Smoke test of the local control plane: up.sh, API checks with curl and the
+# admin token, PodSecurity "restricted" rejecting a privileged pod in a
+# server-side dry run, down.sh, and no process left behind.
+# Uses a throw-away state dir unless CLASSHUB_CP_DIR is set.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ -z ${CLASSHUB_CP_DIR:-} ]]; then
+  CLASSHUB_CP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/classhub-cp.XXXXXX")
+  export CLASSHUB_CP_DIR
+  trap 'rm -rf "$CLASSHUB_CP_DIR"' EXIT
+fi
+source "$HERE/common.sh"
+pass=0 failed=0
+check() { # check NAME CMD...
+  if "${@:2}"; then echo "PASS $1"; pass=$((pass + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
+}
+api() { # api METHOD PATH [JSON]
+  curl -sS --max-time 10 --cacert "$CP_DIR/pki/ca.crt" -X "$1" \
+    -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" \
+    -H 'Content-Type: application/json' ${3:+--data "$3"} "$APISERVER_URL$2"
+}
+
+"$HERE/up.sh" >/dev/null
+contains() { grep -q -- "$2" <<<"$1"; } # contains TEXT PATTERN
+check "readyz" test "$(api_get /readyz)" = ok
+check "kubeconfig has context classhub-local" grep -q 'current-context: classhub-local' "$CP_KUBECONFIG"
+out=$(api POST /apis/authentication.k8s.io/v1/selfsubjectreviews \
+  '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}')
+check "token user is in system:masters" contains "$out" '"system:masters"'
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CP_DIR/pki/ca.crt" "$APISERVER_URL/api/v1/namespaces")
+check "anonymous cannot list namespaces (HTTP $code)" test "$code" = 401 -o "$code" = 403
+ns=psa-check-$RANDOM
+api POST /api/v1/namespaces "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"$ns\",\"labels\":{\"pod-security.kubernetes.io/enforce\":\"restricted\"}}}" >/dev/null
+out=$(api GET "/api/v1/namespaces/$ns")
+check "namespace $ns created with enforce=restricted" contains "$out" '"pod-security.kubernetes.io/enforce": "restricted"'
+# No controller-manager runs, so create the namespace's default service account
+# that the ServiceAccount admission plugin looks up.
+api POST "/api/v1/namespaces/$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}}' >/dev/null
+priv='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"priv"},"spec":{"containers":[{"name":"c","image":"busybox","securityContext":{"privileged":true}}]}}'
+out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$priv")
+grep -o '"message": *"[^"]*' <<<"$out" | head -1 | cut -c1-200
+check "privileged pod rejected by PodSecurity (dryRun=All)" contains "$out" 'violates PodSecurity'
+okpod='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ok"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}'
+out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$okpod")
+check "restricted-compliant pod accepted (dryRun=All)" contains "$out" '"kind": "Pod"'
+out=$(api GET "/api/v1/namespaces/$ns/pods")
+check "dry runs created no pod" contains "$out" '"items": \[\]'
+pids="$(<"$CP_DIR/etcd.pid") $(<"$CP_DIR/kube-apiserver.pid")"
+"$HERE/down.sh"
+left=""
+for p in $pids; do
+  if kill -0 -- "-$p" 2>/dev/null; then left="$left $p"; fi
+done
+check "no process left after down.sh" test -z "$left"
+check "pid files removed" test ! -e "$CP_DIR/etcd.pid" -a ! -e "$CP_DIR/kube-apiserver.pid"
+echo "$pass passed, $failed failed"
+((failed == 0))

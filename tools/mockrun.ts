@@ -1,0 +1,205 @@
+// Runs the real classhub program under Pulumi mocks with a stack file's config and records every resource:
+// its type, name, resolved inputs and resource options. `render` and the tests are built on it.
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackFile } from "./stackfile";
+
+export interface RecordedOptions {
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  deleteBeforeReplace?: boolean;
+  ignoreChanges?: string[];
+  additionalSecretOutputs?: string[];
+  /** `type::name` of the parent resource. */
+  parent?: string;
+  /** `type::name` of the explicit provider, if any. */
+  provider?: string;
+  aliases: number;
+}
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Inputs as the engine receives them: outputs resolved, secrets unwrapped. */
+  inputs: Record<string, any>;
+  /** Inputs before resolution, to ask which ones are secret. */
+  props: Record<string, unknown>;
+  options: RecordedOptions;
+}
+
+export interface StackRun {
+  stack: string;
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** Names of stack outputs that are secret. */
+  secretOutputs: string[];
+}
+
+/** Outputs the mock cluster-only stack exports, for class stacks that reference one. */
+export const MOCK_CLUSTER_STACK_OUTPUTS = {
+  clusterName: "classhub-platform",
+  kubeconfig:
+    "apiVersion: v1\nkind: Config\n# kubeconfig of the referenced cluster stack\n",
+  project: "ucb-classhub",
+  region: "us-central1",
+  storageClasses: { home: "classhub-home", hubDb: "classhub-hub-db" },
+  gpuAcceleratorType: "nvidia-tesla-t4",
+};
+
+const hash = (text: string, length: number) =>
+  crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+
+/** Plausible provider outputs for the few resources whose outputs the program reads. */
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+): Record<string, any> {
+  if (
+    type.startsWith("kubernetes:") &&
+    inputs.metadata !== undefined &&
+    inputs.metadata.name === undefined
+  ) {
+    // The kubernetes provider auto-names objects <name>-<random suffix>; keep it deterministic here.
+    return {
+      ...inputs,
+      metadata: { ...inputs.metadata, name: `${name}-${hash(name, 8)}` },
+    };
+  }
+  switch (type) {
+    case "pulumi:pulumi:StackReference":
+      return {
+        name: inputs.name,
+        outputs: MOCK_CLUSTER_STACK_OUTPUTS,
+        secretOutputNames: ["kubeconfig"],
+      };
+    case "random:index/randomPassword:RandomPassword":
+      return {
+        ...inputs,
+        result: hash(`password:${name}`, inputs.length ?? 32).padEnd(
+          inputs.length ?? 32,
+          "0",
+        ),
+      };
+    case "random:index/randomId:RandomId":
+      return { ...inputs, hex: hash(`id:${name}`, 2 * inputs.byteLength) };
+    case "gcp:container/cluster:Cluster":
+      return {
+        ...inputs,
+        name: inputs.name ?? name,
+        endpoint: "203.0.113.1",
+        masterAuth: {
+          ...inputs.masterAuth,
+          clusterCaCertificate: Buffer.from("mock CA").toString("base64"),
+        },
+      };
+    case "gcp:compute/address:Address":
+      return { ...inputs, address: "203.0.113.10" };
+    default:
+      return inputs;
+  }
+}
+
+const key = (type: string, name: string) => `${type}::${name}`;
+
+/**
+ * Runs `program` (what index.ts runs) as stack `stack` with the given config. Each call resets the mocks,
+ * so one process can run several stacks one after another.
+ */
+export async function runProgram(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: string[],
+  program: () => Record<string, unknown>,
+): Promise<StackRun> {
+  const resources = new Map<string, RecordedResource>();
+  const options = new Map<string, RecordedOptions>();
+  const props = new Map<string, Record<string, unknown>>();
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const state = mockState(args.type, args.name, args.inputs);
+        resources.set(key(args.type, args.name), {
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? true,
+          inputs: args.inputs,
+          props: {},
+          options: { aliases: 0 },
+        });
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "classhub",
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const o = args.opts as pulumi.CustomResourceOptions;
+      const ref = (r: pulumi.Resource | undefined) =>
+        r === undefined
+          ? undefined
+          : key((r as any).__pulumiType, (r as any).__name);
+      options.set(key(args.type, args.name), {
+        protect: o.protect,
+        retainOnDelete: o.retainOnDelete,
+        deleteBeforeReplace: o.deleteBeforeReplace,
+        ignoreChanges: o.ignoreChanges,
+        additionalSecretOutputs: o.additionalSecretOutputs,
+        parent: ref(o.parent),
+        provider: ref(o.provider),
+        aliases: o.aliases?.length ?? 0,
+      });
+      props.set(key(args.type, args.name), args.props);
+      return undefined;
+    });
+    return program();
+  })) as Record<string, unknown> | undefined;
+
+  const resolved: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(outputs ?? {})) {
+    const output: pulumi.Output<unknown> = pulumi.output(value as any);
+    resolved[name] = await new Promise((resolve) => output.apply(resolve));
+    if (await (output as any).isSecret) secretOutputs.push(name);
+  }
+  // Let the mock monitor finish registering everything the outputs did not wait for.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+
+  const recorded = [...resources.values()]
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r) => ({
+      ...r,
+      options: options.get(key(r.type, r.name)) ?? r.options,
+      props: props.get(key(r.type, r.name)) ?? {},
+    }));
+  return { stack, resources: recorded, outputs: resolved, secretOutputs };
+}
+
+/** Runs the program with the config of Pulumi.<stack>.yaml, optionally overriding classhub:* keys. */
+export async function runStack(
+  stack: string,
+  overrides: Record<string, unknown> = {},
+  dir = ".",
+): Promise<StackRun> {
+  const file = readStackFile(stack, dir);
+  const config = { ...file.config };
+  for (const [k, v] of Object.entries(overrides)) {
+    const full = k.includes(":") ? k : `classhub:${k}`;
+    if (v === undefined) delete config[full];
+    else config[full] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  const [{ loadConfig }, { buildStack }] = await Promise.all([
+    import("../components/config"),
+    import("../components/stack"),
+  ]);
+  return runProgram(stack, config, file.secretKeys, () =>
+    buildStack(loadConfig()),
+  );
+}
