@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { gkeProblems } from "./cluster/checks";
 import { bytes, isMemoryQuantity } from "./quantity";
 
 const slug = (what: string) =>
@@ -15,12 +16,14 @@ const memory = z.string().refine(isMemoryQuantity, {
 });
 const cores = z.number({ error: "expected a number of CPU cores" }).positive({ error: "expected more than 0 cores" });
 const count = (min: number, max: number) =>
-  z.number().int({ error: "expected a whole number" }).min(min).max(max, { error: `expected at most ${max}` });
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: "expected a DNS name such as data8.example.edu",
-  });
+  z
+    .number()
+    .int({ error: "expected a whole number" })
+    .min(min)
+    .max(max, { error: `expected at most ${max}` });
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: "expected a DNS name such as data8.example.edu",
+});
 const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
 const image = z
   .string()
@@ -134,7 +137,10 @@ const clusterSchema = z.discriminatedUnion(
       /** kubeconfig context to use. Defaults to the current context. */
       context: z.string().min(1).optional(),
       /** Existing storage classes for homes and the hub database. Defaults to the cluster default class. */
-      storageClasses: z.strictObject({ home: z.string().min(1), hubDb: z.string().min(1) }).partial().prefault({}),
+      storageClasses: z
+        .strictObject({ home: z.string().min(1), hubDb: z.string().min(1) })
+        .partial()
+        .prefault({}),
     }),
     z.strictObject({
       source: z.literal("stack"),
@@ -173,7 +179,10 @@ const classSchema = z.strictObject({
   storage: z
     .strictObject({
       homeSize: memory.default("10Gi"),
-      mountPath: z.string().regex(/^\/[\w./-]*$/, { error: "expected an absolute path" }).default("/home/jovyan"),
+      mountPath: z
+        .string()
+        .regex(/^\/[\w./-]*$/, { error: "expected an absolute path" })
+        .default("/home/jovyan"),
     })
     .prefault({}),
   culling: z
@@ -207,7 +216,10 @@ const classSchema = z.strictObject({
       httpTimeoutSeconds: count(30, 600).default(120),
     })
     .prefault({}),
-  defaultUrl: z.string().regex(/^\/[\w./-]*$/, { error: "expected a path such as /lab" }).default("/lab"),
+  defaultUrl: z
+    .string()
+    .regex(/^\/[\w./-]*$/, { error: "expected a path such as /lab" })
+    .default("/lab"),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).prefault({}),
   /** Lets admins open students' servers. */
   adminAccess: z.boolean().default(false),
@@ -272,7 +284,13 @@ function issues(key: string, error: z.ZodError): string[] {
       return problem(key, issue.path, undefined, `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`);
     }
     const message = issue.code === "invalid_type" && issue.input === undefined ? "required" : issue.message;
-    return problem(key, issue.path, issue.input, message);
+    // A union's discriminator (auth.type, cluster.source) is reported on the whole object; show its value.
+    const field = issue.path.at(-1);
+    const input =
+      issue.code === "invalid_union" && typeof field === "string" && typeof issue.input === "object" && issue.input
+        ? (issue.input as Record<string, unknown>)[field]
+        : issue.input;
+    return problem(key, issue.path, input, message);
   });
 }
 
@@ -295,6 +313,17 @@ export function parseConfig(raw: RawConfig): StackConfig {
   if (!cluster.success) problems.push(...issues("classhub:cluster", cluster.error));
   const cls = raw.class === undefined ? undefined : classSchema.safeParse(raw.class, { reportInput: true });
   if (cls !== undefined && !cls.success) problems.push(...issues("classhub:class", cls.error));
+  if (cluster.success && cluster.data.source === "gke") problems.push(...gkeProblems(cluster.data.gke));
+  if (cluster.success && cls === undefined && cluster.data.source !== "gke" && raw.cluster !== undefined) {
+    problems.push(
+      problem(
+        "classhub:cluster.source",
+        [],
+        cluster.data.source,
+        "a cluster-only stack creates a GKE cluster; use gke, or add classhub:class",
+      ),
+    );
+  }
   if (problems.length > 0 || !cluster.success) throw new ConfigError(problems);
   if (cls === undefined) return { stack: raw.stack, cluster: cluster.data };
 
@@ -316,7 +345,8 @@ export function parseConfig(raw: RawConfig): StackConfig {
 /** Rules that span several keys. */
 function classProblems(cls: ClassConfig, cluster: ClusterConfig, raw: RawConfig): string[] {
   const out: string[] = [];
-  const at = (key: string, value: unknown, message: string) => out.push(problem(`classhub:class.${key}`, [], value, message));
+  const at = (key: string, value: unknown, message: string) =>
+    out.push(problem(`classhub:class.${key}`, [], value, message));
   const auth = cls.auth;
 
   const [pattern, what] =
@@ -338,36 +368,67 @@ function classProblems(cls: ClassConfig, cluster: ClusterConfig, raw: RawConfig)
 
   if (auth.type === "dummy") {
     if (!DUMMY_STACKS.test(raw.stack)) {
-      at("auth.type", "dummy", `dummy lets anyone in and is allowed only on dev stacks, not '${raw.stack}'; use github, google or generic-oauth`);
+      at(
+        "auth.type",
+        "dummy",
+        `dummy lets anyone in and is allowed only on dev stacks, not '${raw.stack}'; use github, google or generic-oauth`,
+      );
     }
   } else {
     if (!raw.hasOauthClientSecret) {
-      out.push(`classhub:oauthClientSecret: required with auth type ${auth.type}; run 'pulumi config set --secret classhub:oauthClientSecret <secret>'`);
+      out.push(
+        `classhub:oauthClientSecret: required with auth type ${auth.type}; run 'pulumi config set --secret classhub:oauthClientSecret <secret>'`,
+      );
     }
     if (cls.hostname === undefined) {
-      at("hostname", undefined, `required with auth type ${auth.type}: the OAuth callback URL is https://<hostname>/hub/oauth_callback`);
+      at(
+        "hostname",
+        undefined,
+        `required with auth type ${auth.type}: the OAuth callback URL is https://<hostname>/hub/oauth_callback`,
+      );
     }
     const restriction =
-      auth.type === "github" ? auth.allowedOrganizations : auth.type === "google" ? auth.hostedDomain : auth.allowedGroups;
+      auth.type === "github"
+        ? auth.allowedOrganizations
+        : auth.type === "google"
+          ? auth.hostedDomain
+          : auth.allowedGroups;
     if (cls.roster.length === 0 && restriction.length === 0) {
-      at("roster", [], "is empty and no organization, domain or group is allowed: nobody could log in; add students or a restriction");
+      at(
+        "roster",
+        [],
+        "is empty and no organization, domain or group is allowed: nobody could log in; add students or a restriction",
+      );
     }
   }
   if (cls.roster.length === 0 && cls.expectedStudents === undefined && auth.type !== "dummy") {
-    at("expectedStudents", undefined, "required when students are admitted by organization, domain or group; it sizes the quota and spawn limits");
+    at(
+      "expectedStudents",
+      undefined,
+      "required when students are admitted by organization, domain or group; it sizes the quota and spawn limits",
+    );
   }
 
   const limits: [string, z.output<typeof resources> | Partial<z.output<typeof resources>>][] = [
     ["resources", cls.resources],
-    ...cls.profiles.map((p, i): [string, Partial<z.output<typeof resources>>] => [`profiles[${i}].resources`, p.resources]),
+    ...cls.profiles.map((p, i): [string, Partial<z.output<typeof resources>>] => [
+      `profiles[${i}].resources`,
+      p.resources,
+    ]),
   ];
   for (const [key, r] of limits) {
     const cpuGuarantee = r.cpuGuarantee ?? cls.resources.cpuGuarantee;
     const cpuLimit = r.cpuLimit ?? cls.resources.cpuLimit;
-    if (cpuGuarantee > cpuLimit) at(`${key}.cpuGuarantee`, cpuGuarantee, `exceeds cpuLimit ${cpuLimit}; a guarantee must be at most its limit`);
+    if (cpuGuarantee > cpuLimit)
+      at(`${key}.cpuGuarantee`, cpuGuarantee, `exceeds cpuLimit ${cpuLimit}; a guarantee must be at most its limit`);
     const memGuarantee = r.memoryGuarantee ?? cls.resources.memoryGuarantee;
     const memLimit = r.memoryLimit ?? cls.resources.memoryLimit;
-    if (bytes(memGuarantee) > bytes(memLimit)) at(`${key}.memoryGuarantee`, memGuarantee, `exceeds memoryLimit ${memLimit}; a guarantee must be at most its limit`);
+    if (bytes(memGuarantee) > bytes(memLimit))
+      at(
+        `${key}.memoryGuarantee`,
+        memGuarantee,
+        `exceeds memoryLimit ${memLimit}; a guarantee must be at most its limit`,
+      );
   }
 
   const slugs = new Set<string>();
@@ -378,7 +439,12 @@ function classProblems(cls: ClassConfig, cluster: ClusterConfig, raw: RawConfig)
       at(`profiles[${i}].gpus`, p.gpus, "needs a GPU node pool; set classhub:cluster.gke.gpuPool");
     }
   });
-  if (cls.profiles.filter((p) => p.default).length > 1) at("profiles", cls.profiles.filter((p) => p.default).map((p) => p.slug), "more than one profile is marked default; mark one");
+  if (cls.profiles.filter((p) => p.default).length > 1)
+    at(
+      "profiles",
+      cls.profiles.filter((p) => p.default).map((p) => p.slug),
+      "more than one profile is marked default; mark one",
+    );
 
   if (cls.nodePort !== undefined && serviceType(cls, cluster) !== "NodePort") {
     at("nodePort", cls.nodePort, "only applies with serviceType NodePort");

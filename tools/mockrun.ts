@@ -39,28 +39,18 @@ export interface StackRun {
 /** Outputs the mock cluster-only stack exports, for class stacks that reference one. */
 export const MOCK_CLUSTER_STACK_OUTPUTS = {
   clusterName: "classhub-platform",
-  kubeconfig:
-    "apiVersion: v1\nkind: Config\n# kubeconfig of the referenced cluster stack\n",
+  kubeconfig: "apiVersion: v1\nkind: Config\n# kubeconfig of the referenced cluster stack\n",
   project: "ucb-classhub",
   region: "us-central1",
   storageClasses: { home: "classhub-home", hubDb: "classhub-hub-db" },
   gpuAcceleratorType: "nvidia-tesla-t4",
 };
 
-const hash = (text: string, length: number) =>
-  crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+const hash = (text: string, length: number) => crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 
 /** Plausible provider outputs for the few resources whose outputs the program reads. */
-function mockState(
-  type: string,
-  name: string,
-  inputs: Record<string, any>,
-): Record<string, any> {
-  if (
-    type.startsWith("kubernetes:") &&
-    inputs.metadata !== undefined &&
-    inputs.metadata.name === undefined
-  ) {
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  if (type.startsWith("kubernetes:") && inputs.metadata !== undefined && inputs.metadata.name === undefined) {
     // The kubernetes provider auto-names objects <name>-<random suffix>; keep it deterministic here.
     return {
       ...inputs,
@@ -77,10 +67,7 @@ function mockState(
     case "random:index/randomPassword:RandomPassword":
       return {
         ...inputs,
-        result: hash(`password:${name}`, inputs.length ?? 32).padEnd(
-          inputs.length ?? 32,
-          "0",
-        ),
+        result: hash(`password:${name}`, inputs.length ?? 32).padEnd(inputs.length ?? 32, "0"),
       };
     case "random:index/randomId:RandomId":
       return { ...inputs, hex: hash(`id:${name}`, 2 * inputs.byteLength) };
@@ -103,6 +90,14 @@ function mockState(
 
 const key = (type: string, name: string) => `${type}::${name}`;
 
+/** Mock inputs keep secrets in their wire form; the tests want the values, as a policy would see them. */
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(value.value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /**
  * Runs `program` (what index.ts runs) as stack `stack` with the given config. Each call resets the mocks,
  * so one process can run several stacks one after another.
@@ -120,12 +115,13 @@ export async function runProgram(
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const state = mockState(args.type, args.name, args.inputs);
+        const inputs = unwrapSecrets(args.inputs);
+        const state = mockState(args.type, args.name, inputs);
         resources.set(key(args.type, args.name), {
           type: args.type,
           name: args.name,
           custom: args.custom ?? true,
-          inputs: args.inputs,
+          inputs,
           props: {},
           options: { aliases: 0 },
         });
@@ -139,13 +135,13 @@ export async function runProgram(
   );
   pulumi.runtime.setAllConfig(config, secretKeys);
 
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+  let outputs: Record<string, unknown> = {};
+  let failure: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       const o = args.opts as pulumi.CustomResourceOptions;
       const ref = (r: pulumi.Resource | undefined) =>
-        r === undefined
-          ? undefined
-          : key((r as any).__pulumiType, (r as any).__name);
+        r === undefined ? undefined : key((r as any).__pulumiType, (r as any).__name);
       options.set(key(args.type, args.name), {
         protect: o.protect,
         retainOnDelete: o.retainOnDelete,
@@ -159,12 +155,19 @@ export async function runProgram(
       props.set(key(args.type, args.name), args.props);
       return undefined;
     });
-    return program();
-  })) as Record<string, unknown> | undefined;
+    // Kept as the program returned it: the engine's copy has secrets already unwrapped.
+    try {
+      outputs = program();
+    } catch (e) {
+      failure = e;
+    }
+    return outputs;
+  });
+  if (failure !== undefined) throw failure;
 
   const resolved: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
-  for (const [name, value] of Object.entries(outputs ?? {})) {
+  for (const [name, value] of Object.entries(outputs)) {
     const output: pulumi.Output<unknown> = pulumi.output(value as any);
     resolved[name] = await new Promise((resolve) => output.apply(resolve));
     if (await (output as any).isSecret) secretOutputs.push(name);
@@ -183,11 +186,7 @@ export async function runProgram(
 }
 
 /** Runs the program with the config of Pulumi.<stack>.yaml, optionally overriding classhub:* keys. */
-export async function runStack(
-  stack: string,
-  overrides: Record<string, unknown> = {},
-  dir = ".",
-): Promise<StackRun> {
+export async function runStack(stack: string, overrides: Record<string, unknown> = {}, dir = "."): Promise<StackRun> {
   const file = readStackFile(stack, dir);
   const config = { ...file.config };
   for (const [k, v] of Object.entries(overrides)) {
@@ -199,7 +198,5 @@ export async function runStack(
     import("../components/config"),
     import("../components/stack"),
   ]);
-  return runProgram(stack, config, file.secretKeys, () =>
-    buildStack(loadConfig()),
-  );
+  return runProgram(stack, config, file.secretKeys, () => buildStack(loadConfig()));
 }

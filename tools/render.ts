@@ -33,7 +33,11 @@ function manifest(r: RecordedResource): Record<string, any> {
   if (kind === "Secret") {
     for (const field of ["data", "stringData"]) {
       if (object[field] !== undefined) {
-        object[field] = Object.fromEntries(Object.keys(object[field]).sort().map((k) => [k, "<redacted>"]));
+        object[field] = Object.fromEntries(
+          Object.keys(object[field])
+            .sort()
+            .map((k) => [k, "<redacted>"]),
+        );
       }
     }
   }
@@ -58,7 +62,9 @@ export function gcpSummary(resources: RecordedResource[]): string {
     .filter((r) => r.type.startsWith("gcp:"))
     .map((r) => `${r.type.split(":").pop()} ${r.name}${r.inputs.name ? ` (${r.inputs.name})` : ""}`)
     .sort();
-  return lines.length === 0 ? "No GCP resources.\n" : `${lines.length} GCP resources:\n${lines.map((l) => `  ${l}\n`).join("")}`;
+  return lines.length === 0
+    ? "No GCP resources.\n"
+    : `${lines.length} GCP resources:\n${lines.map((l) => `  ${l}\n`).join("")}`;
 }
 
 function count(objects: Record<string, any>[]): string {
@@ -80,7 +86,10 @@ async function main(argv: string[]): Promise<number> {
 
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "kubernetes.yaml"), objects.map((o) => stringify(o, { sortMapEntries: false })).join("---\n"));
+  fs.writeFileSync(
+    path.join(out, "kubernetes.yaml"),
+    objects.map((o) => stringify(o, { sortMapEntries: false })).join("---\n"),
+  );
   fs.writeFileSync(path.join(out, "gcp.txt"), gcpSummary(run.resources));
   const outputs = Object.fromEntries(
     Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]),
@@ -89,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
   const configMap = objects.find((o) => o.kind === "ConfigMap" && o.data?.[SETTINGS_FILE] !== undefined);
   if (configMap !== undefined) fs.writeFileSync(path.join(out, SETTINGS_FILE), configMap.data[SETTINGS_FILE]);
 
-  process.stdout.write(`${stack}: ${objects.length} Kubernetes objects (${count(objects)}); ${gcpSummary(run.resources).split("\n")[0]}\n`);
+  process.stdout.write(
+    `${stack}: ${objects.length} Kubernetes objects (${count(objects)}); ${gcpSummary(run.resources).split("\n")[0]}\n`,
+  );
   process.stdout.write(`wrote ${out}/\n`);
   return 0;
 }

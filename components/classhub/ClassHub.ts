@@ -47,10 +47,16 @@ export class ClassHub extends pulumi.ComponentResource {
     const cls = args.class;
     const cluster = args.cluster;
 
-    const ns = new ClassNamespace(`${name}-namespace`, { class: cls, hubMax: HUB_MAX, provider: cluster.provider }, { parent: this });
+    const ns = new ClassNamespace(
+      `${name}-namespace`,
+      { class: cls, hubMax: HUB_MAX, provider: cluster.provider },
+      { parent: this },
+    );
     const settings = pulumi
       .all([cluster.storageClasses.home, cluster.gpuAcceleratorType])
-      .apply(([home, gpu]) => hubSettings(cls, { userPool: cluster.gke, homeStorageClass: home, gpuAcceleratorType: gpu }));
+      .apply(([home, gpu]) =>
+        hubSettings(cls, { userPool: cluster.gke, homeStorageClass: home, gpuAcceleratorType: gpu }),
+      );
     const type = serviceType(cls, args.clusterConfig);
     const hub = new JupyterHub(
       `${name}-jupyterhub`,

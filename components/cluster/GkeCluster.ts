@@ -45,49 +45,22 @@ export class GkeCluster extends pulumi.ComponentResource {
   /** The GPU pool's accelerator, e.g. nvidia-tesla-t4; undefined without a GPU pool. */
   public readonly gpuAcceleratorType: string | undefined;
 
-  constructor(
-    name: string,
-    args: GkeClusterArgs,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("classhub:cluster:GkeCluster", name, {}, opts);
     const config = args.config;
     const problems = gkeProblems(config);
     if (problems.length > 0) {
-      throw new pulumi.ResourceError(
-        `Invalid GKE settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-        this,
-      );
+      throw new pulumi.ResourceError(`Invalid GKE settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
     }
     const names = resourceNames(name);
     const parent = { parent: this };
 
-    const network = new gcp.compute.Network(
-      `${name}-vpc`,
-      networkArgs(config, names),
-      parent,
-    );
-    const subnetwork = new gcp.compute.Subnetwork(
-      `${name}-nodes`,
-      subnetworkArgs(config, names, network.id),
-      parent,
-    );
-    const router = new gcp.compute.Router(
-      `${name}-router`,
-      routerArgs(config, names, network.id),
-      parent,
-    );
-    const nat = new gcp.compute.RouterNat(
-      `${name}-nat`,
-      routerNatArgs(config, names, router.name),
-      parent,
-    );
+    const network = new gcp.compute.Network(`${name}-vpc`, networkArgs(config, names), parent);
+    const subnetwork = new gcp.compute.Subnetwork(`${name}-nodes`, subnetworkArgs(config, names, network.id), parent);
+    const router = new gcp.compute.Router(`${name}-router`, routerArgs(config, names, network.id), parent);
+    const nat = new gcp.compute.RouterNat(`${name}-nat`, routerNatArgs(config, names, router.name), parent);
 
-    const nodeAccount = new gcp.serviceaccount.Account(
-      `${name}-nodes`,
-      nodeServiceAccountArgs(config, names),
-      parent,
-    );
+    const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, nodeServiceAccountArgs(config, names), parent);
     const roles = nodeRoleArgs(config, nodeAccount.member).map(
       (roleArgs) =>
         new gcp.projects.IAMMember(
@@ -129,9 +102,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, cluster.masterAuth])
-        .apply(([clusterName, endpoint, auth]) =>
-          kubeconfig(clusterName, endpoint, auth.clusterCaCertificate ?? ""),
-        ),
+        .apply(([clusterName, endpoint, auth]) => kubeconfig(clusterName, endpoint, auth.clusterCaCertificate ?? "")),
     );
     this.provider = new k8s.Provider(
       name,

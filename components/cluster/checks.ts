@@ -18,9 +18,7 @@ function range(key: string, cidr: string): Range {
 }
 
 function address(n: number): string {
-  return [24, 16, 8, 0]
-    .map((shift) => Math.floor(n / 2 ** shift) % 256)
-    .join(".");
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
 const problem = (key: string, value: unknown, message: string) =>
@@ -38,11 +36,7 @@ export function gkeProblems(config: GkeConfig): string[] {
   for (const [key, pool] of Object.entries(pools)) {
     if (pool !== undefined && pool.minNodes > pool.maxNodes) {
       out.push(
-        problem(
-          `${key}.minNodes`,
-          pool.minNodes,
-          `exceeds maxNodes ${pool.maxNodes}; set minNodes at most maxNodes`,
-        ),
+        problem(`${key}.minNodes`, pool.minNodes, `exceeds maxNodes ${pool.maxNodes}; set minNodes at most maxNodes`),
       );
     }
   }
@@ -59,30 +53,18 @@ export function gkeProblems(config: GkeConfig): string[] {
     }
   });
 
-  const ranges = (
-    ["nodesCidr", "podsCidr", "servicesCidr", "controlPlaneCidr"] as const
-  ).map((key) => range(`network.${key}`, config.network[key]));
+  const ranges = (["nodesCidr", "podsCidr", "servicesCidr", "controlPlaneCidr"] as const).map((key) =>
+    range(`network.${key}`, config.network[key]),
+  );
   for (const r of ranges) {
     if (r.start % r.size !== 0) {
       const canonical = `${address(r.start - (r.start % r.size))}/${r.cidr.split("/")[1]}`;
-      out.push(
-        problem(
-          r.key,
-          r.cidr,
-          `has host bits set; GCP needs the network address, e.g. ${canonical}`,
-        ),
-      );
+      out.push(problem(r.key, r.cidr, `has host bits set; GCP needs the network address, e.g. ${canonical}`));
     }
   }
   const controlPlane = ranges[3];
   if (controlPlane.size !== 16) {
-    out.push(
-      problem(
-        controlPlane.key,
-        controlPlane.cidr,
-        "GKE needs a /28 for the control plane, e.g. 172.16.0.0/28",
-      ),
-    );
+    out.push(problem(controlPlane.key, controlPlane.cidr, "GKE needs a /28 for the control plane, e.g. 172.16.0.0/28"));
   }
   ranges.forEach((a, i) =>
     ranges.slice(i + 1).forEach((b) => {

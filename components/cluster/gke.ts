@@ -25,9 +25,7 @@ export const USER_TAINT = {
 };
 
 /** Full API scope; the node service account's IAM roles are what actually limit access. */
-export const NODE_OAUTH_SCOPES = [
-  "https://www.googleapis.com/auth/cloud-platform",
-];
+export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 
 export type PoolKind = "core" | "user" | "gpu";
 
@@ -51,19 +49,13 @@ export interface ClusterRefs {
   serviceAccountEmail: pulumi.Input<string>;
 }
 
-export function clusterArgs(
-  config: GkeConfig,
-  names: GkeNames,
-  refs: ClusterRefs,
-) {
+export function clusterArgs(config: GkeConfig, names: GkeNames, refs: ClusterRefs) {
   return {
     project: config.project,
     name: names.cluster,
     // A regional cluster: its control plane survives a zone outage in the middle of an exam.
     location: config.region,
-    ...(config.nodeLocations === undefined
-      ? {}
-      : { nodeLocations: config.nodeLocations }),
+    ...(config.nodeLocations === undefined ? {} : { nodeLocations: config.nodeLocations }),
     // Node pools are separate resources so that changing one never recreates the cluster. GKE still needs a
     // first pool to create a cluster; it is removed straight away but gets the same hardened node settings.
     removeDefaultNodePool: true,
@@ -120,38 +112,20 @@ export function nodePools(
     { kind: "core", args: nodePoolArgs(config, "core", refs) },
     { kind: "user", args: nodePoolArgs(config, "user", refs) },
   ];
-  if (config.gpuPool !== undefined)
-    pools.push({ kind: "gpu", args: nodePoolArgs(config, "gpu", refs) });
+  if (config.gpuPool !== undefined) pools.push({ kind: "gpu", args: nodePoolArgs(config, "gpu", refs) });
   return pools;
 }
 
 type PoolConfig = GkeConfig["corePool"] &
-  Partial<
-    Pick<
-      NonNullable<GkeConfig["gpuPool"]>,
-      "acceleratorType" | "acceleratorCount"
-    >
-  >;
+  Partial<Pick<NonNullable<GkeConfig["gpuPool"]>, "acceleratorType" | "acceleratorCount">>;
 
 function poolConfig(config: GkeConfig, kind: PoolKind): PoolConfig {
-  const pool =
-    kind === "core"
-      ? config.corePool
-      : kind === "user"
-        ? config.userPool
-        : config.gpuPool;
-  if (pool === undefined)
-    throw new Error(
-      `classhub:cluster.gke.gpuPool is not set; there is no ${kind} pool`,
-    );
+  const pool = kind === "core" ? config.corePool : kind === "user" ? config.userPool : config.gpuPool;
+  if (pool === undefined) throw new Error(`classhub:cluster.gke.gpuPool is not set; there is no ${kind} pool`);
   return pool;
 }
 
-export function nodePoolArgs(
-  config: GkeConfig,
-  kind: PoolKind,
-  refs: NodePoolRefs,
-) {
+export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRefs) {
   const pool = poolConfig(config, kind);
   // A regional cluster spreads each pool over three zones unless nodeLocations says otherwise.
   const zones = config.nodeLocations?.length ?? 3;
@@ -198,11 +172,7 @@ export function nodePoolArgs(
  * A kubeconfig for the cluster whose user gets short-lived tokens from gke-gcloud-auth-plugin, so the text holds
  * no credential. caCertificate is base64, as GKE returns it.
  */
-export function kubeconfig(
-  clusterName: string,
-  endpoint: string,
-  caCertificate: string,
-): string {
+export function kubeconfig(clusterName: string, endpoint: string, caCertificate: string): string {
   return stringify(
     {
       apiVersion: "v1",

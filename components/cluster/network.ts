@@ -26,11 +26,7 @@ export function networkArgs(config: GkeConfig, names: GkeNames) {
   } satisfies gcp.compute.NetworkArgs;
 }
 
-export function subnetworkArgs(
-  config: GkeConfig,
-  names: GkeNames,
-  network: pulumi.Input<string>,
-) {
+export function subnetworkArgs(config: GkeConfig, names: GkeNames, network: pulumi.Input<string>) {
   return {
     project: config.project,
     region: config.region,
@@ -52,11 +48,7 @@ export function subnetworkArgs(
   } satisfies gcp.compute.SubnetworkArgs;
 }
 
-export function routerArgs(
-  config: GkeConfig,
-  names: GkeNames,
-  network: pulumi.Input<string>,
-) {
+export function routerArgs(config: GkeConfig, names: GkeNames, network: pulumi.Input<string>) {
   return {
     project: config.project,
     region: config.region,
@@ -66,11 +58,7 @@ export function routerArgs(
 }
 
 /** Private nodes have no public address; NAT is how they pull images from quay.io and other registries. */
-export function routerNatArgs(
-  config: GkeConfig,
-  names: GkeNames,
-  router: pulumi.Input<string>,
-) {
+export function routerNatArgs(config: GkeConfig, names: GkeNames, router: pulumi.Input<string>) {
   return {
     project: config.project,
     region: config.region,
@@ -91,8 +79,7 @@ export function nodeServiceAccountArgs(config: GkeConfig, names: GkeNames) {
     project: config.project,
     accountId: names.serviceAccount,
     displayName: `classhub GKE nodes (${names.cluster})`,
-    description:
-      "Used by the nodes instead of the default compute service account, which can edit the project.",
+    description: "Used by the nodes instead of the default compute service account, which can edit the project.",
   } satisfies gcp.serviceaccount.AccountArgs;
 }
 

@@ -51,7 +51,11 @@ export class Hub extends pulumi.ComponentResource {
 
     const account = new k8s.core.v1.ServiceAccount(`${name}-account`, m.serviceAccount(ns), children);
     const role = new k8s.rbac.v1.Role(`${name}-role`, m.role(ns), children);
-    new k8s.rbac.v1.RoleBinding(`${name}-role-binding`, m.roleBinding(ns, role.metadata.name, account.metadata.name), children);
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-role-binding`,
+      m.roleBinding(ns, role.metadata.name, account.metadata.name),
+      children,
+    );
 
     const files = pulumi.output(args.settings).apply(hubFiles);
     const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(ns, files as any), children);

@@ -4,9 +4,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { labels, selectorLabels } from "../labels";
 import { bytes } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
-import { CONFIG_DIR, HUB_DB_DIR, HUB_PORT, HUB_SERVICE, PROXY_API_PORT, SETTINGS_FILE, SINGLEUSER_PORT } from "./settings";
-
-
+import {
+  CONFIG_DIR,
+  HUB_DB_DIR,
+  HUB_PORT,
+  HUB_SERVICE,
+  PROXY_API_PORT,
+  SETTINGS_FILE,
+  SINGLEUSER_PORT,
+} from "./settings";
 
 /** quay.io/jupyterhub/k8s-hub 4.4.0 ships JupyterHub 5.5.0 and KubeSpawner 7.0.0; requirements-hub.txt pins the same. */
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
@@ -32,7 +38,11 @@ export type SecretKey = keyof typeof SECRET_ENV;
 
 /** Exactly what KubeSpawner needs, in the class namespace only: student pods and their home PVCs, and events for spawn progress. */
 export const HUB_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
-  { apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["get", "list", "watch", "create", "delete"] },
+  {
+    apiGroups: [""],
+    resources: ["pods", "persistentvolumeclaims"],
+    verbs: ["get", "list", "watch", "create", "delete"],
+  },
   { apiGroups: [""], resources: ["events"], verbs: ["get", "list", "watch"] },
 ];
 
@@ -66,11 +76,17 @@ export function configMap(ns: string, files: Record<string, string>): k8s.types.
   return { metadata: meta(ns), data: files };
 }
 
-export function secret(ns: string, values: Partial<Record<SecretKey, pulumi.Input<string>>>): k8s.types.input.core.v1.Secret {
+export function secret(
+  ns: string,
+  values: Partial<Record<SecretKey, pulumi.Input<string>>>,
+): k8s.types.input.core.v1.Secret {
   return { metadata: meta(ns), type: "Opaque", stringData: values };
 }
 
-export function databaseClaim(ns: string, storageClass: pulumi.Input<string> | undefined): k8s.types.input.core.v1.PersistentVolumeClaim {
+export function databaseClaim(
+  ns: string,
+  storageClass: pulumi.Input<string> | undefined,
+): k8s.types.input.core.v1.PersistentVolumeClaim {
   return {
     // Named: a later `up` after a destroy adopts the retained claim by this name.
     metadata: { ...meta(ns, "hub-db"), annotations: { "pulumi.com/patchForce": "true" } },
@@ -115,7 +131,10 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
       template: {
         metadata: {
           labels: labels(ns, "hub"),
-          annotations: { "classhub.io/config-checksum": d.configChecksum, "classhub.io/secret-checksum": d.secretChecksum },
+          annotations: {
+            "classhub.io/config-checksum": d.configChecksum,
+            "classhub.io/secret-checksum": d.secretChecksum,
+          },
         },
         spec: {
           serviceAccountName: d.serviceAccountName,
@@ -174,7 +193,9 @@ export function service(ns: string): k8s.types.input.core.v1.Service {
  * servers, the Kubernetes API and the OAuth provider (both HTTPS, at addresses that differ per cluster).
  */
 export function networkPolicy(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
-  const from = (component: "proxy" | "singleuser-server") => ({ podSelector: { matchLabels: selectorLabels(ns, component) } });
+  const from = (component: "proxy" | "singleuser-server") => ({
+    podSelector: { matchLabels: selectorLabels(ns, component) },
+  });
   return {
     metadata: meta(ns),
     spec: {

@@ -110,7 +110,13 @@ export interface HubSettings {
     pvcNameTemplate: string;
     volumeName: string;
   };
-  culler: { enabled: boolean; timeoutSeconds: number; everySeconds: number; maxAgeSeconds: number; concurrency: number };
+  culler: {
+    enabled: boolean;
+    timeoutSeconds: number;
+    everySeconds: number;
+    maxAgeSeconds: number;
+    concurrency: number;
+  };
 }
 
 /** What the cluster tells the hub settings. */

@@ -73,7 +73,11 @@ export function resourceQuota(ns: string, cls: ClassConfig): k8s.types.input.cor
  * Defaults for containers that declare no resources (so the quota can count them) and a ceiling no
  * container may exceed: the largest server, or the hub, whichever is bigger.
  */
-export function limitRange(ns: string, cls: ClassConfig, hubMax: { cpu: number; memory: number }): k8s.types.input.core.v1.LimitRange {
+export function limitRange(
+  ns: string,
+  cls: ClassConfig,
+  hubMax: { cpu: number; memory: number },
+): k8s.types.input.core.v1.LimitRange {
   const server = largestServer(cls);
   return {
     metadata: meta(ns),

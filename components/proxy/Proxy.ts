@@ -49,7 +49,11 @@ export class Proxy extends pulumi.ComponentResource {
         tlsSecretName = tls.secretName;
       } else {
         // cert-manager keeps the certificate in TLS_SECRET and renews it; the platform installs cert-manager.
-        new k8s.apiextensions.CustomResource(`${name}-certificate`, m.certificate(ns, args.hostname!, tls.clusterIssuer), children);
+        new k8s.apiextensions.CustomResource(
+          `${name}-certificate`,
+          m.certificate(ns, args.hostname!, tls.clusterIssuer),
+          children,
+        );
         tlsSecretName = m.TLS_SECRET;
       }
     }
@@ -71,21 +75,33 @@ export class Proxy extends pulumi.ComponentResource {
     if (https && args.serviceType === "LoadBalancer" && args.gcp !== undefined) {
       const address = new gcp.compute.Address(
         `${name}-address`,
-        { project: args.gcp.project, region: args.gcp.region, addressType: "EXTERNAL", description: `classhub ${ns} proxy-public` },
+        {
+          project: args.gcp.project,
+          region: args.gcp.region,
+          addressType: "EXTERNAL",
+          description: `classhub ${ns} proxy-public`,
+        },
         { parent: this },
       );
       this.address = address.address;
     }
     const publicService = new k8s.core.v1.Service(
       `${name}-public`,
-      m.publicService(ns, { type: args.serviceType, tls: https, nodePort: args.nodePort, loadBalancerIP: this.address }),
+      m.publicService(ns, {
+        type: args.serviceType,
+        tls: https,
+        nodePort: args.nodePort,
+        loadBalancerIP: this.address,
+      }),
       { ...children, dependsOn: [deployment] },
     );
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, m.networkPolicy(ns, https), children);
 
     this.publicServiceName = publicService.metadata.name;
     this.nodePort = publicService.spec.ports.apply((ports) => ports?.[0]?.nodePort);
-    this.loadBalancerIngress = publicService.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+    this.loadBalancerIngress = publicService.status.apply(
+      (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
+    );
     this.registerOutputs({ publicServiceName: this.publicServiceName, address: this.address, nodePort: this.nodePort });
   }
 }

@@ -131,7 +131,13 @@ export interface PublicServiceOptions {
 }
 
 export function publicService(ns: string, o: PublicServiceOptions): k8s.types.input.core.v1.Service {
-  const http = { name: "http", port: 80, targetPort: "http", protocol: "TCP", ...(o.nodePort === undefined ? {} : { nodePort: o.nodePort }) };
+  const http = {
+    name: "http",
+    port: 80,
+    targetPort: "http",
+    protocol: "TCP",
+    ...(o.nodePort === undefined ? {} : { nodePort: o.nodePort }),
+  };
   return {
     // Named: staff and DNS records find the class's address on service/proxy-public.
     metadata: meta(ns, PROXY_PUBLIC_SERVICE),
@@ -147,7 +153,9 @@ export function publicService(ns: string, o: PublicServiceOptions): k8s.types.in
 
 /** Anyone may reach the public ports; only the hub may reach the API. The proxy talks only to the hub and servers. */
 export function networkPolicy(ns: string, tls: boolean): k8s.types.input.networking.v1.NetworkPolicy {
-  const pods = (component: "hub" | "singleuser-server") => ({ podSelector: { matchLabels: selectorLabels(ns, component) } });
+  const pods = (component: "hub" | "singleuser-server") => ({
+    podSelector: { matchLabels: selectorLabels(ns, component) },
+  });
   return {
     metadata: meta(ns),
     spec: {

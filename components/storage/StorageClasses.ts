@@ -17,8 +17,16 @@ export class StorageClasses extends pulumi.ComponentResource {
   constructor(name: string, args: StorageClassesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("classhub:storage:StorageClasses", name, {}, opts);
     const children = { parent: this, provider: args.provider };
-    const home = new k8s.storage.v1.StorageClass(`${name}-home`, storageClass(HOME_STORAGE_CLASS, "pd-balanced"), children);
-    const hubDb = new k8s.storage.v1.StorageClass(`${name}-hub-db`, storageClass(HUB_DB_STORAGE_CLASS, "pd-ssd"), children);
+    const home = new k8s.storage.v1.StorageClass(
+      `${name}-home`,
+      storageClass(HOME_STORAGE_CLASS, "pd-balanced"),
+      children,
+    );
+    const hubDb = new k8s.storage.v1.StorageClass(
+      `${name}-hub-db`,
+      storageClass(HUB_DB_STORAGE_CLASS, "pd-ssd"),
+      children,
+    );
 
     this.home = home.metadata.name;
     this.hubDb = hubDb.metadata.name;

@@ -2,7 +2,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { GkeConfig } from "../../components/config";
-import { gke } from "./fixtures";
+import { gke, unchecked } from "./fixtures";
 
 interface Recorded {
   type: string;
@@ -19,11 +19,7 @@ const recorded = new Map<string, Recorded>();
 const key = (type: string, name: string) => `${type}::${name}`;
 
 /** Plausible provider outputs for what GkeCluster reads back. */
-function state(
-  type: string,
-  name: string,
-  inputs: Record<string, any>,
-): Record<string, any> {
+function state(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
     case "gcp:container/cluster:Cluster":
       return {
@@ -42,8 +38,7 @@ function state(
   }
 }
 
-const resolve = <T>(output: pulumi.Output<T>) =>
-  new Promise<T>((done) => output.apply(done));
+const resolve = <T>(output: pulumi.Output<T>) => new Promise<T>((done) => output.apply(done));
 
 let GkeCluster: typeof import("../../components/cluster/GkeCluster").GkeCluster;
 
@@ -54,9 +49,7 @@ async function build(name: string, config: GkeConfig) {
     // Sees each resource's options as the program passed them, which the mock monitor does not report.
     pulumi.runtime.registerStackTransformation((args) => {
       const opts = args.opts as pulumi.CustomResourceOptions;
-      const parent = opts.parent as
-        | (pulumi.Resource & { __pulumiType: string; __name: string })
-        | undefined;
+      const parent = opts.parent as (pulumi.Resource & { __pulumiType: string; __name: string }) | undefined;
       const entry = recorded.get(key(args.type, args.name)) ?? {
         type: args.type,
         name: args.name,
@@ -64,10 +57,7 @@ async function build(name: string, config: GkeConfig) {
       };
       recorded.set(key(args.type, args.name), {
         ...entry,
-        parent:
-          parent === undefined
-            ? undefined
-            : key(parent.__pulumiType, parent.__name),
+        parent: parent === undefined ? undefined : key(parent.__pulumiType, parent.__name),
         deleteBeforeReplace: opts.deleteBeforeReplace,
         ignoreChanges: opts.ignoreChanges,
       });
@@ -82,9 +72,7 @@ async function build(name: string, config: GkeConfig) {
 }
 
 const children = (name: string) =>
-  [...recorded.values()].filter(
-    (r) => r.name.startsWith(name) && r.type !== "classhub:cluster:GkeCluster",
-  );
+  [...recorded.values()].filter((r) => r.name.startsWith(name) && r.type !== "classhub:cluster:GkeCluster");
 const find = (type: string, name: string) => {
   const r = recorded.get(key(type, name));
   assert.ok(r, `${type} ${name} was not registered`);
@@ -139,8 +127,7 @@ describe("GkeCluster", () => {
   });
 
   it("parents every child to the component", async () => {
-    for (const r of children("platform"))
-      assert.equal(r.parent, "classhub:cluster:GkeCluster::platform", r.name);
+    for (const r of children("platform")) assert.equal(r.parent, "classhub:cluster:GkeCluster::platform", r.name);
     assert.equal(
       await resolve(platform.provider.urn),
       "urn:pulumi:platform::classhub::classhub:cluster:GkeCluster$pulumi:providers:kubernetes::platform",
@@ -151,10 +138,7 @@ describe("GkeCluster", () => {
     const cluster = find("gcp:container/cluster:Cluster", "platform").inputs;
     assert.equal(cluster.network, "platform-vpc-id");
     assert.equal(cluster.subnetwork, "platform-nodes-id");
-    assert.equal(
-      cluster.nodeConfig.serviceAccount,
-      "platform-nodes@ucb-classhub.iam.gserviceaccount.com",
-    );
+    assert.equal(cluster.nodeConfig.serviceAccount, "platform-nodes@ucb-classhub.iam.gserviceaccount.com");
     assert.deepEqual(cluster.privateClusterConfig, {
       enablePrivateNodes: true,
       enablePrivateEndpoint: false,
@@ -162,47 +146,29 @@ describe("GkeCluster", () => {
     });
     assert.equal(cluster.datapathProvider, "ADVANCED_DATAPATH");
     assert.equal(cluster.deletionProtection, true);
-    assert.deepEqual(
-      find("gcp:container/cluster:Cluster", "platform").ignoreChanges,
-      ["nodeConfig"],
-    );
+    assert.deepEqual(find("gcp:container/cluster:Cluster", "platform").ignoreChanges, ["nodeConfig"]);
   });
 
   it("binds the roles to the node account", () => {
-    const role = find(
-      "gcp:projects/iAMMember:IAMMember",
-      "platform-nodes-logging-logWriter",
-    ).inputs;
+    const role = find("gcp:projects/iAMMember:IAMMember", "platform-nodes-logging-logWriter").inputs;
     assert.deepEqual(role, {
       project: "ucb-classhub",
       role: "roles/logging.logWriter",
-      member:
-        "serviceAccount:platform-nodes@ucb-classhub.iam.gserviceaccount.com",
+      member: "serviceAccount:platform-nodes@ucb-classhub.iam.gserviceaccount.com",
     });
   });
 
   it("node pools use the GKE metadata server and the node account", () => {
     for (const pool of ["platform-core", "platform-user"]) {
       const { inputs } = find("gcp:container/nodePool:NodePool", pool);
-      assert.deepEqual(
-        inputs.nodeConfig.workloadMetadataConfig,
-        { mode: "GKE_METADATA" },
-        pool,
-      );
-      assert.equal(
-        inputs.nodeConfig.serviceAccount,
-        "platform-nodes@ucb-classhub.iam.gserviceaccount.com",
-        pool,
-      );
+      assert.deepEqual(inputs.nodeConfig.workloadMetadataConfig, { mode: "GKE_METADATA" }, pool);
+      assert.equal(inputs.nodeConfig.serviceAccount, "platform-nodes@ucb-classhub.iam.gserviceaccount.com", pool);
       assert.equal(inputs.cluster, "platform", pool);
     }
   });
 
   it("the user pool carries the user label and taint and scales from 0", () => {
-    const { inputs, deleteBeforeReplace, ignoreChanges } = find(
-      "gcp:container/nodePool:NodePool",
-      "platform-user",
-    );
+    const { inputs, deleteBeforeReplace, ignoreChanges } = find("gcp:container/nodePool:NodePool", "platform-user");
     assert.deepEqual(inputs.nodeConfig.labels, {
       "hub.jupyter.org/node-purpose": "user",
     });
@@ -235,18 +201,12 @@ describe("GkeCluster", () => {
     const provider = find("pulumi:providers:kubernetes", "platform").inputs;
     assert.equal(provider.clusterIdentifier, "platform-id");
     // The mock monitor hands secret inputs over in their wire form.
-    assert.equal(
-      provider.kubeconfig[pulumi.runtime.specialSigKey],
-      pulumi.runtime.specialSecretSig,
-    );
+    assert.equal(provider.kubeconfig[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
     assert.match(provider.kubeconfig.value, /server: https:\/\/10\.0\.0\.2\n/);
   });
 
   it("has no GPU pool without gpuPool", () => {
-    assert.equal(
-      recorded.has(key("gcp:container/nodePool:NodePool", "platform-gpu")),
-      false,
-    );
+    assert.equal(recorded.has(key("gcp:container/nodePool:NodePool", "platform-gpu")), false);
     assert.equal(platform.gpuAcceleratorType, undefined);
     assert.equal(platform.project, "ucb-classhub");
     assert.equal(platform.region, "us-central1");
@@ -254,10 +214,7 @@ describe("GkeCluster", () => {
 
   it("creates a GPU pool with the accelerator when gpuPool is set", async () => {
     const seminar = await build("seminar", gke({ gpuPool: { maxNodes: 4 } }));
-    const { inputs, parent } = find(
-      "gcp:container/nodePool:NodePool",
-      "seminar-gpu",
-    );
+    const { inputs, parent } = find("gcp:container/nodePool:NodePool", "seminar-gpu");
     assert.deepEqual(inputs.nodeConfig.guestAccelerators, [
       {
         type: "nvidia-tesla-t4",
@@ -285,7 +242,7 @@ describe("GkeCluster", () => {
     assert.throws(
       () =>
         new GkeCluster("broken", {
-          config: gke({ corePool: { minNodes: 4 } }),
+          config: unchecked({ corePool: { minNodes: 4 } }),
         }),
       (e: Error) =>
         e instanceof pulumi.ResourceError &&

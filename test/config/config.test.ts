@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { listStacks } from "../../tools/stackfile";
+import { rawConfig, withClass } from "../support/stacks";
+
+/** The problems a config has, or [] when it is valid. */
+function problems(raw: RawConfig): string[] {
+  try {
+    parseConfig(raw);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    return e.problems;
+  }
+}
+
+describe("example stacks", () => {
+  for (const stack of listStacks()) {
+    it(`${stack} is valid`, () => assert.deepEqual(problems(rawConfig(stack)), []));
+  }
+
+  it("dev gets the documented defaults", () => {
+    const cls = parseConfig(rawConfig("dev")).class!;
+    assert.equal(cls.namespace, "demo-dev");
+    assert.equal(cls.imagePullPolicy, "IfNotPresent");
+    assert.deepEqual(cls.culling, { enabled: true, timeoutMinutes: 30, everyMinutes: 10, maxAgeHours: 0 });
+    assert.deepEqual(cls.storage, { homeSize: "1Gi", mountPath: "/home/jovyan" });
+    assert.deepEqual(cls.tls, { clusterIssuer: "letsencrypt" });
+  });
+
+  it("a roster file adds its students, lowercased, skipping comments and blank lines", () => {
+    const cls = parseConfig({
+      ...withClass("dev", (c) => (c.rosterFile = "roster.csv")),
+      readFile: () => "# login,name\nAda,Ada Lovelace\n\ngrace,Grace Hopper\n",
+    }).class!;
+    assert.deepEqual(cls.roster, ["student1", "student2", "student3", "ada", "grace"]);
+  });
+
+  it("the seminar's roster file holds its 40 students", () => {
+    assert.equal(parseConfig(rawConfig("gpu-seminar-fa26")).class!.roster.length, 40);
+  });
+
+  it("a stack with only cluster config is a cluster-only stack", () => {
+    const config = parseConfig(rawConfig("platform"));
+    assert.equal(config.class, undefined);
+    assert.equal(config.cluster.source, "gke");
+  });
+});
+
+describe("bad config names the key, the value and what is allowed", () => {
+  const cases: [string, RawConfig, string][] = [
+    [
+      "a string where a number belongs",
+      withClass("dev", (c) => (c.resources.cpuLimit = "2")),
+      'classhub:class.resources.cpuLimit = "2": expected a number of CPU cores',
+    ],
+    [
+      "an unknown key",
+      withClass("dev", (c) => (c.resources.gpu = 1)),
+      "classhub:class.resources: unknown key(s) 'gpu'",
+    ],
+    [
+      "a malformed memory quantity",
+      withClass("dev", (c) => (c.resources.memoryLimit = "3Gb")),
+      'classhub:class.resources.memoryLimit = "3Gb": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+    ],
+    [
+      "a memory guarantee above its limit",
+      withClass("dev", (c) => (c.resources.memoryGuarantee = "1Gi")),
+      'classhub:class.resources.memoryGuarantee = "1Gi": exceeds memoryLimit 512Mi; a guarantee must be at most its limit',
+    ],
+    [
+      "a CPU guarantee above its limit",
+      withClass("dev", (c) => (c.resources.cpuGuarantee = 2)),
+      "classhub:class.resources.cpuGuarantee = 2: exceeds cpuLimit 0.5; a guarantee must be at most its limit",
+    ],
+    [
+      "a non-positive home size",
+      withClass("dev", (c) => (c.storage.homeSize = "0Gi")),
+      'classhub:class.storage.homeSize = "0Gi": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+    ],
+    [
+      "a malformed email with Google login",
+      withClass("data8-fa26", (c) => (c.admins = ["instructor-at-berkeley.edu"])),
+      'classhub:class.admins[0] = "instructor-at-berkeley.edu": expected an email address',
+    ],
+    [
+      "a malformed GitHub login",
+      withClass("gpu-seminar-fa26", (c) => (c.admins = ["prof_lee"])),
+      'classhub:class.admins[0] = "prof_lee": expected a GitHub login',
+    ],
+    [
+      "a malformed username",
+      withClass("dev", (c) => (c.roster = ["student 1"])),
+      "classhub:class.roster[0] = \"student 1\": expected a username: lowercase letters, digits, '.', '_' or '-'",
+    ],
+    [
+      "an unknown authenticator",
+      withClass("dev", (c) => (c.auth = { type: "ldap" })),
+      'classhub:class.auth.type = "ldap": expected one of dummy, github, google, generic-oauth',
+    ],
+    [
+      "a missing OAuth client secret",
+      { ...rawConfig("data8-fa26"), hasOauthClientSecret: false },
+      "classhub:oauthClientSecret: required with auth type google; run 'pulumi config set --secret classhub:oauthClientSecret <secret>'",
+    ],
+    [
+      "dummy login outside a dev stack",
+      { ...rawConfig("dev"), stack: "data8-fa26" },
+      "classhub:class.auth.type = \"dummy\": dummy lets anyone in and is allowed only on dev stacks, not 'data8-fa26'; use github, google or generic-oauth",
+    ],
+    [
+      "OAuth without a hostname",
+      withClass("data8-fa26", (c) => delete c.hostname),
+      "classhub:class.hostname: required with auth type google: the OAuth callback URL is https://<hostname>/hub/oauth_callback",
+    ],
+    ["no admins", withClass("dev", (c) => (c.admins = [])), "classhub:class.admins = []: expected at least one admin"],
+    [
+      "an image without a tag",
+      withClass("dev", (c) => (c.image = "quay.io/jupyter/minimal-notebook")),
+      'classhub:class.image = "quay.io/jupyter/minimal-notebook": expected an image with a pinned tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-06-30',
+    ],
+    [
+      "the latest tag",
+      withClass("dev", (c) => (c.image = "quay.io/jupyter/minimal-notebook:latest")),
+      "classhub:class.image = \"quay.io/jupyter/minimal-notebook:latest\": the tag 'latest' is not pinned; name an exact tag or digest",
+    ],
+    [
+      "nobody allowed to log in",
+      withClass("data8-fa26", (c) => (c.auth.hostedDomain = []), { hasOauthClientSecret: true }),
+      "classhub:class.roster = []: is empty and no organization, domain or group is allowed: nobody could log in; add students or a restriction",
+    ],
+    [
+      "a student listed twice",
+      withClass("dev", (c) => c.roster.push("student1")),
+      'classhub:class.roster = "student1": listed twice; list each user once',
+    ],
+    [
+      "a GPU profile on a GKE cluster without a GPU pool",
+      (() => {
+        const raw = withClass("gpu-seminar-fa26", () => undefined);
+        delete (raw.cluster as any).gke.gpuPool;
+        return raw;
+      })(),
+      "classhub:class.profiles[1].gpus = 1: needs a GPU node pool; set classhub:cluster.gke.gpuPool",
+    ],
+    [
+      "a node port outside the Kubernetes range",
+      withClass("dev", (c) => (c.nodePort = 8080)),
+      "classhub:class.nodePort = 8080: Too small: expected number to be >=30000",
+    ],
+    [
+      "an unknown cluster source",
+      { ...rawConfig("dev"), cluster: { source: "eks" } },
+      'classhub:cluster.source = "eks": expected one of ambient, stack, gke',
+    ],
+    [
+      "a typo in a top-level key",
+      { ...rawConfig("dev"), keys: ["classhub:class", "classhub:clas"] },
+      "classhub:clas: unknown key; classhub reads classhub:cluster, classhub:class, classhub:oauthClientSecret",
+    ],
+    [
+      "a class that is not an object",
+      { ...rawConfig("dev"), class: "data8" },
+      'classhub:class = "data8": Invalid input: expected object, received string',
+    ],
+    [
+      "a cluster-only stack that creates no cluster",
+      { ...rawConfig("dev"), class: undefined, cluster: { source: "ambient" }, keys: ["classhub:cluster"] },
+      'classhub:cluster.source = "ambient": a cluster-only stack creates a GKE cluster; use gke, or add classhub:class',
+    ],
+    [
+      "a stack with neither class nor cluster",
+      { ...rawConfig("dev"), class: undefined, keys: [] },
+      "classhub:class: required; set classhub:class for a class, or classhub:cluster for a cluster stack",
+    ],
+  ];
+  for (const [what, raw, message] of cases) {
+    it(what, () => assert.ok(problems(raw).includes(message), `got:\n${problems(raw).join("\n")}`));
+  }
+
+  it("reports every problem at once, with a count", () => {
+    const raw = withClass("dev", (c) => {
+      c.resources.cpuLimit = "2";
+      c.image = "x:latest";
+    });
+    assert.throws(() => parseConfig(raw), /^ConfigError: Invalid stack config \(2 problems\):\n {2}- classhub:class/);
+  });
+});

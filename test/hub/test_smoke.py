@@ -1,0 +1,315 @@
+"""Smoke test: the real jupyterhub with this config behind the real proxy.
+
+Starts configurable-http-proxy (from npm, the version the proxy image ships)
+and jupyterhub with hub/jupyterhub_config.py and the dev stack's settings,
+changed only to run on 127.0.0.1 free ports with sqlite in a tmp dir. Nothing
+is spawned (that needs a Kubernetes API); KubeSpawner objects still get built,
+against the recording fake API from conftest.py. Every process started here
+is stopped in teardown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from helpers import (
+    CONFIG_FILE,
+    FIXTURES,
+    REPO,
+    SECRETS,
+    env_with_node,
+    free_port,
+    read_settings,
+    wait_for,
+    write_settings,
+)
+
+pytestmark = pytest.mark.smoke
+
+CHP = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
+STARTUP_TIMEOUT = 90
+
+
+class Process:
+    """A child process in its own process group, with its output in a file."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict, cwd: Path, log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: stop it and its children together
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def assert_running(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"{self.name} exited ({self.proc.returncode}):\n{self.log()}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            pgid = self.proc.pid  # == its process group id (start_new_session)
+            try:
+                os.killpg(pgid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(pgid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+        # the group's other members (the culler) go with SIGTERM to the group;
+        # make sure none is left behind
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._log.close()
+
+
+def smoke_settings(stack_renderer, tmp_path: Path, hub_port: int, api_port: int) -> dict:
+    """The dev stack's rendered settings, moved onto 127.0.0.1."""
+    path = stack_renderer.settings_path("dev") or FIXTURES / "dev.json"
+    s = read_settings(path)
+    assert s["auth"]["type"] == "dummy", "the smoke test logs in with dummy auth"
+    s["hub"]["bindUrl"] = f"http://127.0.0.1:{hub_port}"
+    s["hub"]["connectUrl"] = f"http://127.0.0.1:{hub_port}"
+    s["hub"]["dbUrl"] = f"sqlite:///{tmp_path}/jupyterhub.sqlite"
+    s["hub"]["publicUrl"] = None
+    s["hub"]["logLevel"] = "DEBUG"
+    s["proxy"]["apiUrl"] = f"http://127.0.0.1:{api_port}"
+    s["culler"]["enabled"] = True
+    return s
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
+    tmp = tmp_path_factory.mktemp("smoke")
+    public_port, api_port, hub_port = free_port(), free_port(), free_port()
+    settings = smoke_settings(stack_renderer, tmp, hub_port, api_port)
+    processes: list[Process] = []
+    try:
+        env = env_with_node()
+        env["CONFIGPROXY_AUTH_TOKEN"] = SECRETS["CONFIGPROXY_AUTH_TOKEN"]
+        chp = Process(
+            "proxy",
+            [
+                str(CHP),
+                "--ip=127.0.0.1",
+                f"--port={public_port}",
+                "--api-ip=127.0.0.1",
+                f"--api-port={api_port}",
+                f"--default-target=http://127.0.0.1:{hub_port}",
+                f"--error-target=http://127.0.0.1:{hub_port}/hub/error",
+            ],
+            env,
+            tmp,
+            tmp,
+        )
+        processes.append(chp)
+        api = f"http://127.0.0.1:{api_port}"
+        token = {"Authorization": f"token {SECRETS['CONFIGPROXY_AUTH_TOKEN']}"}
+
+        def proxy_up():
+            chp.assert_running()
+            return requests.get(f"{api}/api/routes", headers=token, timeout=2).ok
+
+        wait_for(proxy_up, STARTUP_TIMEOUT, "configurable-http-proxy API")
+
+        hub_env = {
+            **os.environ,
+            **SECRETS,
+            "CLASSHUB_SETTINGS": str(write_settings(tmp, settings)),
+            # the culler service runs `python3 -m jupyterhub_idle_culler`: this venv's
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
+        jhub = Process(
+            "jupyterhub",
+            [
+                sys.executable,
+                "-m",
+                "jupyterhub",
+                "--config",
+                str(CONFIG_FILE),
+                "--upgrade-db",
+            ],
+            hub_env,
+            tmp,
+            tmp,
+        )
+        processes.append(jhub)
+        public = f"http://127.0.0.1:{public_port}"
+
+        def healthy():
+            jhub.assert_running()
+            return requests.get(f"{public}/hub/health", timeout=2).status_code == 200
+
+        wait_for(healthy, STARTUP_TIMEOUT, "/hub/health through the proxy")
+        yield {
+            "public": public,
+            "api": api,
+            "api_headers": token,
+            "hub_port": hub_port,
+            "settings": settings,
+            "hub": jhub,
+            "proxy": chp,
+        }
+    finally:
+        for process in reversed(processes):
+            process.stop()
+
+
+def login(hub, username: str) -> tuple[requests.Session, requests.Response]:
+    """Dummy-auth login through the proxy, as a browser would (xsrf and all)."""
+    session = requests.Session()
+    page = session.get(f"{hub['public']}/hub/login", timeout=10)
+    page.raise_for_status()
+    match = re.search(r'name="_xsrf" value="([^"]+)"', page.text)
+    assert match, "login form has no _xsrf field"
+    response = session.post(
+        f"{hub['public']}/hub/login",
+        data={"username": username, "password": "any", "_xsrf": match.group(1)},
+        allow_redirects=False,  # the next stop would be /hub/spawn: don't spawn
+        timeout=10,
+    )
+    return session, response
+
+
+def api_get(session: requests.Session, hub, path: str):
+    """A hub API call authenticated by the browser session's cookie."""
+    return session.get(
+        f"{hub['public']}/hub/api{path}",
+        headers={"X-XSRFToken": session.cookies.get("_xsrf", "")},
+        timeout=10,
+    )
+
+
+def test_health_answers_through_the_proxy(hub):
+    response = requests.get(f"{hub['public']}/hub/health", timeout=5)
+    assert response.status_code == 200
+    hub["hub"].assert_running()
+    hub["proxy"].assert_running()
+
+
+def test_hub_registered_its_route_in_the_proxy(hub):
+    routes = requests.get(f"{hub['api']}/api/routes", headers=hub["api_headers"], timeout=5)
+    routes.raise_for_status()
+    targets = {spec: r["target"] for spec, r in routes.json().items()}
+    assert targets["/"] == f"http://127.0.0.1:{hub['hub_port']}"
+
+
+def test_roster_student_logs_in(hub):
+    student = hub["settings"]["auth"]["allowedUsers"][0]
+    session, response = login(hub, student)
+    assert response.status_code == 302
+    assert "jupyterhub-hub-login" in session.cookies
+    home = session.get(f"{hub['public']}/hub/home", allow_redirects=False, timeout=10)
+    assert home.status_code == 200
+    assert student in home.text
+    me = api_get(session, hub, "/user")
+    assert me.status_code == 200
+    assert me.json()["name"] == student
+    assert me.json()["admin"] is False
+
+
+def test_stranger_is_refused(hub):
+    stranger = f"stranger-{uuid.uuid4().hex[:8]}"
+    session, response = login(hub, stranger)
+    assert response.status_code == 403
+    assert "jupyterhub-hub-login" not in session.cookies
+
+
+def test_hub_api_lists_the_admin(hub):
+    (admin, *_) = hub["settings"]["auth"]["admins"]
+    session, response = login(hub, admin)
+    assert response.status_code == 302
+    users = api_get(session, hub, "/users")
+    assert users.status_code == 200, users.text
+    by_name = {u["name"]: u for u in users.json()}
+    assert by_name[admin]["admin"] is True
+    # the roster was loaded into the hub at startup; strangers never were
+    for student in hub["settings"]["auth"]["allowedUsers"]:
+        assert by_name[student]["admin"] is False
+    assert not [name for name in by_name if name.startswith("stranger-")]
+
+
+def test_admin_has_no_access_to_student_servers(hub):
+    assert hub["settings"]["hub"]["adminAccess"] is False
+    (admin, *_) = hub["settings"]["auth"]["admins"]
+    session, _ = login(hub, admin)
+    scopes = set(api_get(session, hub, "/user").json()["scopes"])
+    assert "admin:users" in scopes
+    assert "access:servers" not in scopes
+    assert not [s for s in scopes if s.startswith(("access:servers", "tokens", "shares"))]
+
+
+def test_idle_culler_runs_with_its_role(hub):
+    """The hub-managed culler starts and its API calls are allowed."""
+    log = hub["hub"].log
+
+    def culler_listed_users():
+        return re.search(r"200 GET /hub/api/users\S* \(idle-culler@", log())
+
+    wait_for(culler_listed_users, 60, "the idle culler's first GET /hub/api/users")
+    assert "Starting service 'idle-culler'" in log()
+    assert not re.search(r"40[13] \w+ /hub/api\S* \(idle-culler@", log())
+
+
+def test_deleting_a_user_keeps_the_home(hub, fake_kubernetes):
+    """DELETE /hub/api/users/<name>: the spawner is told to go, the PVC stays."""
+    student = hub["settings"]["auth"]["allowedUsers"][-1]
+    student_session, response = login(hub, student)
+    assert response.status_code == 302
+    # the home page builds the student's (KubeSpawner) spawner, without spawning
+    assert student_session.get(f"{hub['public']}/hub/home", timeout=10).status_code == 200
+
+    (admin, *_) = hub["settings"]["auth"]["admins"]
+    admin_session, _ = login(hub, admin)
+    fake_kubernetes.requests.clear()
+    deleted = admin_session.delete(
+        f"{hub['public']}/hub/api/users/{student}",
+        headers={"X-XSRFToken": admin_session.cookies.get("_xsrf", "")},
+        timeout=30,
+    )
+    assert deleted.status_code == 204, deleted.text
+    claim = hub["settings"]["storage"]["pvcNameTemplate"].replace("{user_server}", student)
+    wait_for(
+        lambda: f"Not deleting pvc for {student}: {claim}" in hub["hub"].log(),
+        30,
+        "KubeSpawner.delete_forever to decline deleting the PVC",
+    )
+    assert not [r for r in fake_kubernetes.requests if r[0] == "DELETE"]
+    users = api_get(admin_session, hub, "/users").json()
+    assert student not in {u["name"] for u in users}
+
+
+def test_smoke_settings_still_the_dev_stack(hub, stack_renderer):
+    """Only the listening addresses, database, log level and culler were changed."""
+    original = read_settings(stack_renderer.settings_path("dev") or FIXTURES / "dev.json")
+    changed = json.loads(json.dumps(hub["settings"]))
+    for section, key in [
+        ("hub", "bindUrl"),
+        ("hub", "connectUrl"),
+        ("hub", "dbUrl"),
+        ("hub", "publicUrl"),
+        ("hub", "logLevel"),
+        ("proxy", "apiUrl"),
+        ("culler", "enabled"),
+    ]:
+        changed[section][key] = original[section][key]
+    assert changed == original

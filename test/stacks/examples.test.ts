@@ -1,0 +1,239 @@
+// Every example stack under Pulumi mocks: the real program, the real registered objects.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import type { HubSettings } from "../../components/hub/settings";
+import { type RecordedResource, runStack, type StackRun } from "../../tools/mockrun";
+
+const CLASS_STACKS = ["dev", "data8-fa26", "gpu-seminar-fa26"];
+const runs = new Map<string, StackRun>();
+
+before(async () => {
+  for (const stack of [...CLASS_STACKS, "platform"]) runs.set(stack, await runStack(stack));
+});
+
+const ofKind = (run: StackRun, kind: string) => run.resources.filter((r) => r.custom && r.inputs.kind === kind);
+const one = (run: StackRun, kind: string, name: string) => {
+  const found = ofKind(run, kind).filter((r) => r.inputs.metadata?.name === name);
+  assert.equal(found.length, 1, `one ${kind} ${name}`);
+  return found[0];
+};
+const settingsOf = (run: StackRun): HubSettings =>
+  JSON.parse(ofKind(run, "ConfigMap").find((c) => c.inputs.data?.["hub-settings.json"])!.inputs.data["hub-settings.json"]);
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+const podTemplates = (run: StackRun) => ofKind(run, "Deployment").map((d) => d.inputs.spec.template);
+
+for (const stack of CLASS_STACKS) {
+  describe(`class stack ${stack}`, () => {
+    const run = () => runs.get(stack)!;
+
+    it("each Deployment's selector matches its own pod template", () => {
+      for (const d of ofKind(run(), "Deployment")) {
+        assert.ok(matches(d.inputs.spec.selector.matchLabels, d.inputs.spec.template.metadata.labels), d.name);
+      }
+    });
+
+    it("each Service selects exactly one Deployment's pods", () => {
+      for (const s of ofKind(run(), "Service")) {
+        const targets = podTemplates(run()).filter((t) => matches(s.inputs.spec.selector, t.metadata.labels));
+        assert.equal(targets.length, 1, `${s.inputs.metadata.name} selects ${targets.length} Deployments`);
+      }
+    });
+
+    it("NetworkPolicies select the hub, the proxy and the pods KubeSpawner labels", () => {
+      const pods = [...podTemplates(run()).map((t) => t.metadata.labels), settingsOf(run()).spawner.extraLabels];
+      const policies = ofKind(run(), "NetworkPolicy");
+      for (const p of policies) {
+        const selector = p.inputs.spec.podSelector.matchLabels ?? {};
+        assert.ok(pods.some((labels) => matches(selector, labels)), `${p.name} selects no pod`);
+        for (const rule of [...(p.inputs.spec.ingress ?? []), ...(p.inputs.spec.egress ?? [])]) {
+          for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])].filter((x: any) => x.podSelector)) {
+            assert.ok(pods.some((l) => matches(peer.podSelector.matchLabels, l)), `${p.name} peer selects no pod`);
+          }
+        }
+      }
+      assert.deepEqual(
+        policies.map((p) => Object.keys(p.inputs.spec.podSelector.matchLabels ?? {}).length === 0).filter(Boolean),
+        [true],
+        "exactly one default-deny policy",
+      );
+    });
+
+    it("every pod and container satisfies Pod Security restricted", () => {
+      for (const t of podTemplates(run())) {
+        const pod = t.spec;
+        assert.equal(pod.securityContext.runAsNonRoot, true);
+        assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+        assert.ok(pod.securityContext.runAsUser > 0);
+        for (const key of ["hostNetwork", "hostPID", "hostIPC"]) assert.ok(!pod[key], key);
+        for (const v of pod.volumes ?? []) assert.ok(!v.hostPath, "hostPath volume");
+        for (const c of pod.containers) {
+          assert.equal(c.securityContext.allowPrivilegeEscalation, false, c.name);
+          assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"], c.name);
+          assert.equal(c.securityContext.privileged, undefined, c.name);
+          assert.ok(c.resources.requests.cpu && c.resources.limits.memory, `${c.name} has requests and limits`);
+          assert.match(c.image, /:[\w][\w.-]+$/, "pinned image tag");
+        }
+      }
+    });
+
+    it("the hub and proxy have health probes", () => {
+      const hub = one(run(), "Deployment", "hub").inputs.spec.template.spec.containers[0];
+      for (const probe of [hub.readinessProbe, hub.livenessProbe, hub.startupProbe]) {
+        assert.deepEqual(probe.httpGet, { path: "/hub/health", port: "http" });
+      }
+      const chp = one(run(), "Deployment", "proxy").inputs.spec.template.spec.containers[0];
+      assert.equal(chp.readinessProbe.httpGet.path, "/_chp_healthz");
+      assert.equal(chp.livenessProbe.httpGet.path, "/_chp_healthz");
+    });
+
+    it("the hub's Role grants exactly what KubeSpawner needs, bound only to the hub in its namespace", () => {
+      const ns = settingsOf(run()).class.namespace;
+      const roles = ofKind(run(), "Role");
+      assert.equal(roles.length, 1);
+      assert.equal(roles[0].inputs.metadata.namespace, ns);
+      const grants = roles[0].inputs.rules.flatMap((r: any) =>
+        r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${r.apiGroups.join()}/${res}:${v}`)),
+      );
+      assert.deepEqual(grants.sort(), [
+        "/events:get", "/events:list", "/events:watch",
+        "/persistentvolumeclaims:create", "/persistentvolumeclaims:delete", "/persistentvolumeclaims:get",
+        "/persistentvolumeclaims:list", "/persistentvolumeclaims:watch",
+        "/pods:create", "/pods:delete", "/pods:get", "/pods:list", "/pods:watch",
+      ].sort());
+      const binding = ofKind(run(), "RoleBinding")[0].inputs;
+      assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "hub", namespace: ns }]);
+      assert.match(binding.roleRef.name, new RegExp(`^${roles[0].name}-[0-9a-f]{8}$`));
+      assert.deepEqual([...ofKind(run(), "ClusterRole"), ...ofKind(run(), "ClusterRoleBinding")], []);
+    });
+
+    it("the namespace and the hub database survive a destroy", () => {
+      const ns = ofKind(run(), "Namespace")[0];
+      assert.equal(ns.options.retainOnDelete, true);
+      assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+      const db = one(run(), "PersistentVolumeClaim", "hub-db");
+      assert.equal(db.options.retainOnDelete, true);
+      assert.equal(db.inputs.spec.storageClassName, stack === "dev" ? undefined : "classhub-hub-db");
+    });
+
+    it("the Secret's values are Pulumi secrets and never appear in the ConfigMap", async () => {
+      const secret = ofKind(run(), "Secret")[0];
+      const expected = ["cookie-secret", "crypt-key", "culler-token", "proxy-token"];
+      if (stack !== "dev") expected.push("oauth-client-secret");
+      assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), expected.sort());
+      assert.equal(await (secret.props.stringData as any).isSecret, true);
+      const config = JSON.stringify(ofKind(run(), "ConfigMap")[0].inputs.data);
+      for (const value of Object.values(secret.inputs.stringData)) assert.ok(!config.includes(String(value)));
+    });
+
+    it("every resource but the top component has a parent", () => {
+      const orphans = run().resources.filter((r) => r.options.parent === undefined).map((r) => r.type);
+      const expected = ["classhub:classhub:ClassHub", "pulumi:providers:kubernetes"];
+      if (stack === "data8-fa26") expected.push("pulumi:pulumi:StackReference");
+      if (stack === "gpu-seminar-fa26") expected.splice(1, 1, "classhub:cluster:GkeCluster");
+      assert.deepEqual(orphans.sort(), expected.sort());
+    });
+  });
+}
+
+describe("stack-specific behaviour", () => {
+  it("dev exposes the hub on its node port with dummy login", () => {
+    const run = runs.get("dev")!;
+    const svc = one(run, "Service", "proxy-public").inputs.spec;
+    assert.equal(svc.type, "NodePort");
+    assert.equal(svc.ports[0].nodePort, 30080);
+    assert.equal(run.outputs.hubUrl, "http://localhost:30080/");
+    assert.equal(settingsOf(run).auth.type, "dummy");
+  });
+
+  it("the roster and the admins reach the hub settings", () => {
+    const dev = settingsOf(runs.get("dev")!);
+    assert.deepEqual(dev.auth.admins, ["instructor"]);
+    assert.deepEqual(dev.auth.allowedUsers, ["student1", "student2", "student3"]);
+    const seminar = settingsOf(runs.get("gpu-seminar-fa26")!);
+    assert.equal(seminar.auth.allowedUsers.length, 40);
+    assert.deepEqual(seminar.auth.admins, ["prof-lee", "ta-garcia"]);
+  });
+
+  it("per-student requests and limits come from the stack file", () => {
+    const s = settingsOf(runs.get("data8-fa26")!).spawner;
+    assert.deepEqual([s.cpuGuarantee, s.cpuLimit, s.memGuarantee, s.memLimit], [0.05, 1, 512 * 2 ** 20, 2 ** 30]);
+  });
+
+  it("data8 gets HTTPS on a reserved address and a spawn limit sized for 1,200 students", () => {
+    const run = runs.get("data8-fa26")!;
+    const svc = one(run, "Service", "proxy-public").inputs.spec;
+    assert.equal(svc.type, "LoadBalancer");
+    assert.equal(svc.loadBalancerIP, "203.0.113.10");
+    assert.deepEqual(svc.ports.map((p: any) => p.port), [80, 443]);
+    const cert = ofKind(run, "Certificate")[0].inputs;
+    assert.deepEqual(cert.spec.dnsNames, ["data8.datahub.berkeley.edu"]);
+    const s = settingsOf(run);
+    assert.equal(s.hub.concurrentSpawnLimit, 500);
+    assert.equal(s.auth.callbackUrl, "https://data8.datahub.berkeley.edu/hub/oauth_callback");
+    assert.equal(run.outputs.hubUrl, "https://data8.datahub.berkeley.edu/");
+  });
+
+  it("the seminar's GPU profile asks for a GPU on the GPU pool", () => {
+    const gpu = settingsOf(runs.get("gpu-seminar-fa26")!).spawner.profiles.find((p) => p.slug === "gpu")!;
+    assert.equal(gpu.overrides.gpus, 1);
+    assert.deepEqual(gpu.overrides.nodeSelector, { "cloud.google.com/gke-accelerator": "nvidia-tesla-t4" });
+    const quota = ofKind(runs.get("gpu-seminar-fa26")!, "ResourceQuota")[0].inputs.spec.hard;
+    assert.equal(quota["requests.nvidia.com/gpu"], "4");
+  });
+
+  it("the cluster stack exports a secret kubeconfig and Retain storage classes", () => {
+    const run = runs.get("platform")!;
+    assert.deepEqual(Object.keys(run.outputs).sort(), ["clusterName", "kubeconfig", "project", "region", "storageClasses"]);
+    assert.deepEqual(run.secretOutputs, ["kubeconfig"]);
+    assert.deepEqual(run.outputs.storageClasses, { home: "classhub-home", hubDb: "classhub-hub-db" });
+    for (const sc of ofKind(run, "StorageClass")) {
+      assert.equal(sc.inputs.reclaimPolicy, "Retain");
+      assert.equal(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+      assert.equal(sc.inputs.allowVolumeExpansion, true);
+    }
+  });
+});
+
+/** Identity of everything Pulumi would replace if it changed: resource names and object names. */
+const identities = (resources: RecordedResource[]) =>
+  resources.map((r) => `${r.type}::${r.name}::${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name ?? ""}`).sort();
+
+describe("changing a class replaces nothing", () => {
+  it("image, resources, roster and culling timeout leave every resource and object name unchanged", async () => {
+    const before = runs.get("dev")!;
+    const cls = JSON.parse(JSON.stringify(settingsOf(before))) && (await import("../support/stacks")).rawConfig("dev").class;
+    const changed = await runStack("dev", {
+      class: {
+        ...(cls as any),
+        image: "quay.io/jupyter/scipy-notebook:2025-10-06",
+        resources: { cpuGuarantee: 0.2, cpuLimit: 1, memoryGuarantee: "512Mi", memoryLimit: "1Gi" },
+        roster: ["student1", "student4"],
+        culling: { timeoutMinutes: 45 },
+      },
+    });
+    assert.deepEqual(identities(changed.resources), identities(before.resources));
+    const s = settingsOf(changed);
+    assert.equal(s.spawner.image, "quay.io/jupyter/scipy-notebook:2025-10-06");
+    assert.deepEqual(s.auth.allowedUsers, ["student1", "student4"]);
+    assert.equal(s.culler.timeoutSeconds, 2700);
+    // The config change rolls the hub through its pod template, not by replacing anything.
+    const checksum = (r: StackRun) =>
+      one(r, "Deployment", "hub").inputs.spec.template.metadata.annotations["classhub.io/config-checksum"];
+    assert.notEqual(checksum(changed), checksum(before));
+  });
+});
+
+describe("bad config through the real program", () => {
+  it("stops with the key named and registers nothing", async () => {
+    const raw = (await import("../support/stacks")).rawConfig("dev").class as any;
+    await assert.rejects(
+      runStack("dev", { class: { ...raw, resources: { memoryLimit: "lots" } } }),
+      (e: Error) => {
+        assert.match(e.message, /classhub:class\.resources\.memoryLimit = "lots": expected a positive Kubernetes quantity/);
+        assert.doesNotMatch(e.message, /\n\s+at /, "no stack trace");
+        return true;
+      },
+    );
+  });
+});
