@@ -457,6 +457,23 @@ export function serviceType(cls: ClassConfig, cluster: ClusterConfig): "LoadBala
   return cls.serviceType ?? (cluster.source === "ambient" ? "NodePort" : "LoadBalancer");
 }
 
+/** Every documented stack-file key, e.g. `classhub:class.resources.cpuLimit` or `classhub:class.profiles[].slug`. */
+export function configKeys(): string[] {
+  const keys = new Set<string>(["classhub:oauthClientSecret"]);
+  const walk = (schema: any, at: string) => {
+    if (schema === undefined || schema === null || typeof schema !== "object") return;
+    for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch, at);
+    if (schema.items !== undefined) walk(schema.items, `${at}[]`);
+    for (const [name, child] of Object.entries(schema.properties ?? {})) {
+      keys.add(`${at}.${name}`);
+      walk(child, `${at}.${name}`);
+    }
+  };
+  walk(z.toJSONSchema(clusterSchema, { io: "input" }), "classhub:cluster");
+  walk(z.toJSONSchema(classSchema, { io: "input" }), "classhub:class");
+  return [...keys].sort();
+}
+
 /** Reads and validates this stack's config. A bad config stops the program with a message and no stack trace. */
 export function loadConfig(): StackConfig {
   const config = new pulumi.Config("classhub");
