@@ -44,37 +44,7 @@ c.JupyterHub.allow_named_servers = require("hub.namedServers")
 c.JupyterHub.cookie_secret = secret("JPY_COOKIE_SECRET", hex64=True)
 c.CryptKeeper.keys = [secret("JUPYTERHUB_CRYPT_KEY", hex64=True)]
 
-# Admins and student servers. JupyterHub.admin_access is deprecated since
-# JupyterHub 2 and no longer decides anything: access to a server is the
-# access:servers scope, which the default admin role holds. Unless the class
-# enables admin access, the admin role is redefined without the scopes that
-# reach into a student's server: access:servers, plus tokens (an admin could
-# mint a token as the student) and shares (an admin could share the
-# student's server with themselves). The rest of the admin role is kept.
-ADMIN_SCOPES_WITHOUT_SERVER_ACCESS = [
-    "admin-ui",
-    "admin:users",
-    "admin:servers",
-    "admin:services",
-    "admin:groups",
-    "list:services",
-    "read:services",
-    "read:hub",
-    "proxy",
-    "shutdown",
-    "access:services",
-    "read:roles",
-    "read:metrics",
-]
-c.JupyterHub.load_roles = []
-if not require("hub.adminAccess"):
-    c.JupyterHub.load_roles.append(
-        {
-            "name": "admin",
-            "description": "Class admins, without access to student servers",
-            "scopes": ADMIN_SCOPES_WITHOUT_SERVER_ACCESS,
-        }
-    )
+c.JupyterHub.load_roles = []  # roles are appended below (auth, culler)
 
 # --- proxy ----------------------------------------------------------------
 
@@ -99,13 +69,50 @@ c.JupyterHub.authenticator_class = AUTHENTICATORS[auth_type]
 # JupyterHub 5 already defaults to allow_all = False; say it anyway. The
 # roster is what lets students in, and it is the whole truth: with
 # allow_existing_users off, a student dropped from the roster is refused
-# even though the hub database still has them.
+# even though the hub database still has them. Admins may always log in.
 c.Authenticator.allow_all = False
 c.Authenticator.allow_existing_users = False
-c.Authenticator.allowed_users = set(require("auth.allowedUsers"))
-c.Authenticator.admin_users = set(require("auth.admins"))
+c.Authenticator.allowed_users = set(require("auth.allowedUsers")) | set(require("auth.admins"))
 # keeps OAuth tokens encrypted with JUPYTERHUB_CRYPT_KEY (CryptKeeper above)
 c.Authenticator.enable_auth_state = True
+
+# Admins. JupyterHub's built-in admin role cannot be changed and includes
+# access:servers (JupyterHub.admin_access is deprecated and decides nothing).
+# So admins are given by roles, never by Authenticator.admin_users:
+# - adminAccess: the class admins hold the built-in admin role;
+# - otherwise they hold "class-admin": the admin role's scopes without those
+#   that reach into a student's server: access:servers, tokens (an admin
+#   could mint a token as the student) and shares (an admin could share the
+#   student's server with themselves).
+# Listing the admin role's users makes its membership exact: someone taken
+# off the admins list, or a class turning adminAccess off, loses it.
+CLASS_ADMIN_SCOPES = [
+    "admin-ui",
+    "admin:users",
+    "admin:servers",
+    "admin:services",
+    "admin:groups",
+    "list:services",
+    "read:services",
+    "read:hub",
+    "proxy",
+    "shutdown",
+    "access:services",
+    "read:roles",
+    "read:metrics",
+]
+admins = sorted(require("auth.admins"))
+admin_access = require("hub.adminAccess")
+c.Authenticator.admin_users = set()
+c.JupyterHub.load_roles.append({"name": "admin", "users": admins if admin_access else []})
+c.JupyterHub.load_roles.append(
+    {
+        "name": "class-admin",
+        "description": "Class admins, without access to student servers",
+        "scopes": CLASS_ADMIN_SCOPES,
+        "users": [] if admin_access else admins,
+    }
+)
 
 if auth_type in classhub_settings.OAUTH_TYPES:
     c.OAuthenticator.oauth_callback_url = require("auth.callbackUrl")

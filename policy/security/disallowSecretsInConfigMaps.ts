@@ -19,8 +19,9 @@ const configSchema: PolicyConfigSchema = {
   properties: {
     secretKeyPattern: {
       type: "string",
-      default: "(secret|password|passwd|token|private[-_.]?key|api[-_.]?key|crypt[-_.]?key)",
-      description: "Case-insensitive regular expression for key names that hold secrets (ConfigMap keys and JSON keys inside them).",
+      default: "(secret|password|passwd|token|private[-_.]?key|api[-_.]?key|crypt[-_.]?key)$",
+      description:
+        "Case-insensitive regular expression for names of keys that hold secrets, in ConfigMap data and in the JSON inside it. Anchored at the end so that e.g. tokenUrl or secretName pass.",
     },
     minSecretLength: {
       type: "integer",

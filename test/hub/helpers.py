@@ -38,6 +38,10 @@ SECRETS = {
 # --- helpers ----------------------------------------------------------------
 
 
+class ProcessDied(RuntimeError):
+    """A process a test started has exited; polling for it is pointless."""
+
+
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.2):
     """Poll ``predicate`` until it returns something truthy; raise TimeoutError."""
     deadline = time.monotonic() + timeout
@@ -45,6 +49,8 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, interva
     while time.monotonic() < deadline:
         try:
             result = predicate()
+        except ProcessDied:
+            raise
         except Exception as e:  # keep polling; report the last error on timeout
             last_error = e
         else:

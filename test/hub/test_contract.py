@@ -189,8 +189,10 @@ def test_authenticator_class_roster_and_admins(hub):
         "generic-oauth": "GenericOAuthenticator",
     }[s["auth"]["type"]]
     assert type(auth).__name__ == expected
-    assert auth.allowed_users == set(s["auth"]["allowedUsers"])
-    assert auth.admin_users == set(s["auth"]["admins"])
+    # the roster, and the admins, who may always log in
+    assert auth.allowed_users == set(s["auth"]["allowedUsers"]) | set(s["auth"]["admins"])
+    # admins are made by roles (see the admin role test), not admin_users
+    assert auth.admin_users == set()
     # a student dropped from the roster must not get in just for being in the db
     assert auth.allow_existing_users is False
     assert auth.enable_auth_state is True
@@ -218,27 +220,33 @@ def test_oauth_client_and_callback(hub):
         assert ("read:org" in auth.scope) is bool(orgs)
 
 
-def test_admin_role_matches_admin_access(hub):
-    """Without adminAccess, admins lose every scope that reaches a student's server."""
+def test_admins_by_role_with_server_access_only_if_enabled(hub):
+    """JupyterHub's admin role (which has access:servers) cannot be changed, so
+    without adminAccess the class admins get a role that lacks it."""
     from jupyterhub.roles import get_default_roles
     from jupyterhub.scopes import expand_scopes, scope_definitions
 
     app, s = hub
+    admins = sorted(s["auth"]["admins"])
+    roles = {r["name"]: r for r in app.load_roles}
     default_admin = next(r for r in get_default_roles() if r["name"] == "admin")
-    overrides = [r for r in app.load_roles if r["name"] == "admin"]
-    if s["hub"]["adminAccess"]:
-        assert overrides == []
-        assert "access:servers" in default_admin["scopes"]
-        return
-    (admin,) = overrides
-    assert "users" not in admin, "admins come from Authenticator.admin_users"
-    assert set(admin["scopes"]) <= set(scope_definitions)
-    # exactly the default admin role minus the three server-reaching scopes, so
-    # a JupyterHub upgrade that adds admin scopes shows up here
-    removed = set(default_admin["scopes"]) - set(admin["scopes"])
+    # the built-in admin role: membership only, its scopes untouched
+    assert set(roles["admin"]) == {"name", "users"}
+    class_admin = roles["class-admin"]
+    assert set(class_admin["scopes"]) <= set(scope_definitions)
+    # the admin role minus exactly the server-reaching scopes, so a JupyterHub
+    # upgrade that adds admin scopes shows up here
+    removed = set(default_admin["scopes"]) - set(class_admin["scopes"])
     assert removed == {"access:servers", "tokens", "shares"}
-    expanded = expand_scopes(admin["scopes"])
-    assert not {s for s in expanded if s.startswith(("access:servers", "tokens", "shares"))}
+    assert set(class_admin["scopes"]) <= set(default_admin["scopes"])
+    expanded = expand_scopes(class_admin["scopes"])
+    assert not [x for x in expanded if x.startswith(("access:servers", "tokens", "shares"))]
+    if s["hub"]["adminAccess"]:
+        assert roles["admin"]["users"] == admins
+        assert class_admin["users"] == []
+    else:
+        assert roles["admin"]["users"] == []
+        assert class_admin["users"] == admins
 
 
 # --- spawner ------------------------------------------------------------------

@@ -18,7 +18,9 @@ const one = (run: StackRun, kind: string, name: string) => {
   return found[0];
 };
 const settingsOf = (run: StackRun): HubSettings =>
-  JSON.parse(ofKind(run, "ConfigMap").find((c) => c.inputs.data?.["hub-settings.json"])!.inputs.data["hub-settings.json"]);
+  JSON.parse(
+    ofKind(run, "ConfigMap").find((c) => c.inputs.data?.["hub-settings.json"])!.inputs.data["hub-settings.json"],
+  );
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 const podTemplates = (run: StackRun) => ofKind(run, "Deployment").map((d) => d.inputs.spec.template);
@@ -45,10 +47,16 @@ for (const stack of CLASS_STACKS) {
       const policies = ofKind(run(), "NetworkPolicy");
       for (const p of policies) {
         const selector = p.inputs.spec.podSelector.matchLabels ?? {};
-        assert.ok(pods.some((labels) => matches(selector, labels)), `${p.name} selects no pod`);
+        assert.ok(
+          pods.some((labels) => matches(selector, labels)),
+          `${p.name} selects no pod`,
+        );
         for (const rule of [...(p.inputs.spec.ingress ?? []), ...(p.inputs.spec.egress ?? [])]) {
           for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])].filter((x: any) => x.podSelector)) {
-            assert.ok(pods.some((l) => matches(peer.podSelector.matchLabels, l)), `${p.name} peer selects no pod`);
+            assert.ok(
+              pods.some((l) => matches(peer.podSelector.matchLabels, l)),
+              `${p.name} peer selects no pod`,
+            );
           }
         }
       }
@@ -95,12 +103,24 @@ for (const stack of CLASS_STACKS) {
       const grants = roles[0].inputs.rules.flatMap((r: any) =>
         r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${r.apiGroups.join()}/${res}:${v}`)),
       );
-      assert.deepEqual(grants.sort(), [
-        "/events:get", "/events:list", "/events:watch",
-        "/persistentvolumeclaims:create", "/persistentvolumeclaims:delete", "/persistentvolumeclaims:get",
-        "/persistentvolumeclaims:list", "/persistentvolumeclaims:watch",
-        "/pods:create", "/pods:delete", "/pods:get", "/pods:list", "/pods:watch",
-      ].sort());
+      assert.deepEqual(
+        grants.sort(),
+        [
+          "/events:get",
+          "/events:list",
+          "/events:watch",
+          "/persistentvolumeclaims:create",
+          "/persistentvolumeclaims:delete",
+          "/persistentvolumeclaims:get",
+          "/persistentvolumeclaims:list",
+          "/persistentvolumeclaims:watch",
+          "/pods:create",
+          "/pods:delete",
+          "/pods:get",
+          "/pods:list",
+          "/pods:watch",
+        ].sort(),
+      );
       const binding = ofKind(run(), "RoleBinding")[0].inputs;
       assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "hub", namespace: ns }]);
       assert.match(binding.roleRef.name, new RegExp(`^${roles[0].name}-[0-9a-f]{8}$`));
@@ -127,7 +147,9 @@ for (const stack of CLASS_STACKS) {
     });
 
     it("every resource but the top component has a parent", () => {
-      const orphans = run().resources.filter((r) => r.options.parent === undefined).map((r) => r.type);
+      const orphans = run()
+        .resources.filter((r) => r.options.parent === undefined)
+        .map((r) => r.type);
       const expected = ["classhub:classhub:ClassHub", "pulumi:providers:kubernetes"];
       if (stack === "data8-fa26") expected.push("pulumi:pulumi:StackReference");
       if (stack === "gpu-seminar-fa26") expected.splice(1, 1, "classhub:cluster:GkeCluster");
@@ -165,7 +187,10 @@ describe("stack-specific behaviour", () => {
     const svc = one(run, "Service", "proxy-public").inputs.spec;
     assert.equal(svc.type, "LoadBalancer");
     assert.equal(svc.loadBalancerIP, "203.0.113.10");
-    assert.deepEqual(svc.ports.map((p: any) => p.port), [80, 443]);
+    assert.deepEqual(
+      svc.ports.map((p: any) => p.port),
+      [80, 443],
+    );
     const cert = ofKind(run, "Certificate")[0].inputs;
     assert.deepEqual(cert.spec.dnsNames, ["data8.datahub.berkeley.edu"]);
     const s = settingsOf(run);
@@ -184,7 +209,13 @@ describe("stack-specific behaviour", () => {
 
   it("the cluster stack exports a secret kubeconfig and Retain storage classes", () => {
     const run = runs.get("platform")!;
-    assert.deepEqual(Object.keys(run.outputs).sort(), ["clusterName", "kubeconfig", "project", "region", "storageClasses"]);
+    assert.deepEqual(Object.keys(run.outputs).sort(), [
+      "clusterName",
+      "kubeconfig",
+      "project",
+      "region",
+      "storageClasses",
+    ]);
     assert.deepEqual(run.secretOutputs, ["kubeconfig"]);
     assert.deepEqual(run.outputs.storageClasses, { home: "classhub-home", hubDb: "classhub-hub-db" });
     for (const sc of ofKind(run, "StorageClass")) {
@@ -197,12 +228,15 @@ describe("stack-specific behaviour", () => {
 
 /** Identity of everything Pulumi would replace if it changed: resource names and object names. */
 const identities = (resources: RecordedResource[]) =>
-  resources.map((r) => `${r.type}::${r.name}::${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name ?? ""}`).sort();
+  resources
+    .map((r) => `${r.type}::${r.name}::${r.inputs.metadata?.namespace ?? ""}/${r.inputs.metadata?.name ?? ""}`)
+    .sort();
 
 describe("changing a class replaces nothing", () => {
   it("image, resources, roster and culling timeout leave every resource and object name unchanged", async () => {
     const before = runs.get("dev")!;
-    const cls = JSON.parse(JSON.stringify(settingsOf(before))) && (await import("../support/stacks")).rawConfig("dev").class;
+    const cls =
+      JSON.parse(JSON.stringify(settingsOf(before))) && (await import("../support/stacks")).rawConfig("dev").class;
     const changed = await runStack("dev", {
       class: {
         ...(cls as any),
@@ -227,13 +261,13 @@ describe("changing a class replaces nothing", () => {
 describe("bad config through the real program", () => {
   it("stops with the key named and registers nothing", async () => {
     const raw = (await import("../support/stacks")).rawConfig("dev").class as any;
-    await assert.rejects(
-      runStack("dev", { class: { ...raw, resources: { memoryLimit: "lots" } } }),
-      (e: Error) => {
-        assert.match(e.message, /classhub:class\.resources\.memoryLimit = "lots": expected a positive Kubernetes quantity/);
-        assert.doesNotMatch(e.message, /\n\s+at /, "no stack trace");
-        return true;
-      },
-    );
+    await assert.rejects(runStack("dev", { class: { ...raw, resources: { memoryLimit: "lots" } } }), (e: Error) => {
+      assert.match(
+        e.message,
+        /classhub:class\.resources\.memoryLimit = "lots": expected a positive Kubernetes quantity/,
+      );
+      assert.doesNotMatch(e.message, /\n\s+at /, "no stack trace");
+      return true;
+    });
   });
 });
