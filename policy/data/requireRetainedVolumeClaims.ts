@@ -4,7 +4,7 @@ import { configWithDefaults, stackMatches } from "../lib/config";
 import { describe } from "../lib/describe";
 import { settingsOf } from "../lib/hubSettings";
 import { stackName } from "../lib/stack";
-import { known } from "../lib/unknown";
+import { isKnown, known } from "../lib/unknown";
 
 interface Config {
   retainedStorageClasses: string[];
@@ -63,8 +63,8 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
 
     for (const r of args.resources.filter((r) => r.isType(k8s.core.v1.PersistentVolumeClaim))) {
       if (r.opts.protect) continue;
-      const storageClass = known(() => r.props.spec?.storageClassName as string | undefined);
-      if (storageClass === undefined && known(() => r.props.spec) === undefined) continue;
+      if (!isKnown(() => r.props.spec?.storageClassName)) continue;
+      const storageClass = r.props.spec?.storageClassName as string | undefined;
       const problem = why(storageClass);
       if (problem !== undefined) {
         reportViolation(

@@ -13,6 +13,17 @@ export function known<T>(read: () => T): T | undefined {
   }
 }
 
+/** Whether a value is known: false only when reading it meets a value unknown during preview. */
+export function isKnown(read: () => unknown): boolean {
+  try {
+    read();
+    return true;
+  } catch (e) {
+    if (e instanceof UnknownValueError) return false;
+    throw e;
+  }
+}
+
 /** Wraps a check so that a value unknown during preview skips the rest of it instead of failing the policy. */
 export function skipUnknown<A extends unknown[]>(check: (...args: A) => void): (...args: A) => void {
   return (...args: A) => {

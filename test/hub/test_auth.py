@@ -22,6 +22,12 @@ class _Handler:
     def get_argument(self, name, default=None):
         return "oauth-code" if name == "code" else default
 
+    def get_state_cookie(self):
+        """The state the login handler stored; PKCE keeps its code_verifier there."""
+        from oauthenticator.oauth2 import _serialize_state
+
+        return _serialize_state({"state_id": uuid.uuid4().hex, "code_verifier": "verifier"})
+
 
 def login(auth, username: str, *, domain: str | None = None, groups=(), orgs=()):
     """Log ``username`` in through ``auth``; the auth model, or None if refused.

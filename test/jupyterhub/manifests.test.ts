@@ -10,7 +10,7 @@ const inCidr = (ip: string, cidr: string) => {
 };
 /** Whether any egress rule of the policy lets a pod reach ip on some port. */
 const reaches = (ip: string) =>
-  (singleuserNetworkPolicy("c").spec!.egress as any[]).some((rule) =>
+  ((singleuserNetworkPolicy("c").spec as any).egress as any[]).some((rule) =>
     (rule.to ?? []).some(
       (peer: any) =>
         peer.ipBlock &&
@@ -26,7 +26,7 @@ it("student servers reach the public internet but never the metadata server or p
 });
 
 it("student servers accept connections only from the proxy and the hub, on the server port", () => {
-  const [rule] = singleuserNetworkPolicy("c").spec!.ingress as any[];
+  const [rule] = (singleuserNetworkPolicy("c").spec as any).ingress as any[];
   assert.deepEqual(rule.ports, [{ protocol: "TCP", port: 8888 }]);
   assert.deepEqual(
     rule.from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/component"]),

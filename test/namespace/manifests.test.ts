@@ -9,7 +9,7 @@ const dev = () => parseConfig(rawConfig("dev")).class!;
 
 describe("class namespace", () => {
   it("is labelled for Pod Security restricted: enforce, audit and warn", () => {
-    const labels = namespace("demo-dev").metadata!.labels as Record<string, string>;
+    const labels = (namespace("demo-dev").metadata as any).labels as Record<string, string>;
     for (const mode of ["enforce", "audit", "warn"])
       assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted");
   });
@@ -44,11 +44,11 @@ describe("class namespace", () => {
 
   it("the LimitRange defaults to the class resources and admits the hub and the largest profile", () => {
     const seminar = parseConfig(rawConfig("gpu-seminar-fa26")).class!;
-    const [limits] = limitRange("cs294-dl-fa26", seminar, HUB_MAX).spec!.limits as any[];
+    const [limits] = (limitRange("cs294-dl-fa26", seminar, HUB_MAX).spec as any).limits as any[];
     assert.deepEqual(limits.default, { cpu: "2", memory: "8Gi" });
     assert.deepEqual(limits.defaultRequest, { cpu: "1", memory: "4Gi" });
     assert.deepEqual(limits.max, { cpu: "7", memory: "24Gi" });
-    const [devLimits] = limitRange("demo-dev", dev(), HUB_MAX).spec!.limits as any[];
+    const [devLimits] = (limitRange("demo-dev", dev(), HUB_MAX).spec as any).limits as any[];
     assert.deepEqual(devLimits.max, { cpu: "2", memory: "2Gi" });
   });
 

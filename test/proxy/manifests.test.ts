@@ -18,7 +18,7 @@ it("with TLS the proxy serves HTTPS from the mounted Secret and redirects HTTP",
     tlsSecretName: "tls",
     nodeSelector: {},
   });
-  const container = d.spec!.template!.spec!.containers![0] as any;
+  const container = (d.spec as any).template.spec.containers![0] as any;
   assert.deepEqual(container.command.slice(-5), [
     "--port=8443",
     "--redirect-port=8000",
@@ -27,8 +27,8 @@ it("with TLS the proxy serves HTTPS from the mounted Secret and redirects HTTP",
     "--ssl-cert=/etc/classhub/tls/tls.crt",
   ]);
   assert.deepEqual(container.readinessProbe.httpGet, { path: "/_chp_healthz", port: "https", scheme: "HTTPS" });
-  assert.deepEqual((d.spec!.template!.spec!.volumes as any[])[0], { name: "tls", secret: { secretName: "tls" } });
-  assert.equal(d.spec!.template!.spec!.automountServiceAccountToken, false);
+  assert.deepEqual(((d.spec as any).template.spec.volumes as any[])[0], { name: "tls", secret: { secretName: "tls" } });
+  assert.equal((d.spec as any).template.spec.automountServiceAccountToken, false);
 });
 
 it("proxy-public exposes 80 and, with TLS, 443 on the chosen type", () => {

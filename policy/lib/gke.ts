@@ -1,0 +1,29 @@
+// GKE resources as classhub's policies read them, and the stack-file keys that set them.
+import * as gcp from "@pulumi/gcp";
+import { type ReportViolation, type ResourceValidation, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import { describe } from "./describe";
+import { skipUnknown } from "./unknown";
+
+/** Where classhub builds the cluster: most GKE settings are fixed there, not in the stack file. */
+export const CLUSTER_ARGS = "clusterArgs() in components/cluster/gke.ts";
+export const NODE_POOL_ARGS = "nodePoolArgs() in components/cluster/gke.ts";
+
+type Check = (props: any, resource: string, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
+
+export function clusterValidation(check: Check): ResourceValidation {
+  return validateResourceOfType(gcp.container.Cluster, (cluster, args, report) =>
+    skipUnknown(check)(cluster, describe(args), args, report),
+  );
+}
+
+export function nodePoolValidation(check: Check): ResourceValidation {
+  return validateResourceOfType(gcp.container.NodePool, (pool, args, report) =>
+    skipUnknown(check)(pool, describe(args), args, report),
+  );
+}
+
+/** The stack-file key of a node pool, from its GKE name (core, user or gpu; see nodePools() in components/cluster/gke.ts). */
+export function poolKey(name: string): string {
+  const kind = ["core", "user", "gpu"].find((k) => name === k || name.endsWith(`-${k}`)) ?? "user";
+  return `classhub:cluster.gke.${kind}Pool`;
+}
