@@ -32,15 +32,21 @@ const image = z
   })
   .refine((ref) => !/:latest$/.test(ref), { error: "the tag 'latest' is not pinned; name an exact tag or digest" });
 
-const resources = z.strictObject({
+const resourceFields = {
   /** CPU cores each student is guaranteed. */
-  cpuGuarantee: cores.default(0.5),
+  cpuGuarantee: cores,
   /** CPU cores each student may burst to. */
-  cpuLimit: cores.default(1),
+  cpuLimit: cores,
   /** Memory each student is guaranteed. */
-  memoryGuarantee: memory.default("1Gi"),
+  memoryGuarantee: memory,
   /** Memory at which a student's server is killed. */
-  memoryLimit: memory.default("2Gi"),
+  memoryLimit: memory,
+};
+const resources = z.strictObject({
+  cpuGuarantee: resourceFields.cpuGuarantee.default(0.5),
+  cpuLimit: resourceFields.cpuLimit.default(1),
+  memoryGuarantee: resourceFields.memoryGuarantee.default("1Gi"),
+  memoryLimit: resourceFields.memoryLimit.default("2Gi"),
 });
 
 const profile = z.strictObject({
@@ -49,7 +55,8 @@ const profile = z.strictObject({
   description: z.string().default(""),
   default: z.boolean().default(false),
   image: image.optional(),
-  resources: resources.partial().prefault({}),
+  /** Overrides of the class resources; what is not set keeps the class value. */
+  resources: z.strictObject(resourceFields).partial().prefault({}),
   /** NVIDIA GPUs attached to each server of this profile. */
   gpus: count(0, 8).default(0),
 });

@@ -131,7 +131,7 @@ class _Checker:
         self.source = source
 
     def fail(self, path: str, problem: str, value: Any = _MISSING) -> None:
-        got = "" if value is _MISSING else f" (got {value!r})"
+        got = "" if value is _MISSING else f" (got {_show(value)})"
         raise SettingsError(f"{self.source}: {path}: {problem}{got}")
 
     def obj(self, path: str, keys: tuple[str, ...], value: Any = _MISSING) -> dict:
@@ -167,14 +167,13 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(path, f"expected an integer >= {minimum}", value)
 
-    def number(
-        self, path: str, value: Any, *, positive: bool = True, nullable: bool = False
-    ) -> None:
+    def number(self, path: str, value: Any, *, nullable: bool = False) -> None:
+        """A number > 0 (CPU cores)."""
         if value is None and nullable:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, "expected a number", value)
-        if positive and not value > 0:
+        if not value > 0:
             self.fail(path, "expected a number > 0", value)
 
     def url(self, path: str, value: Any, *, nullable: bool = False) -> None:
@@ -191,13 +190,11 @@ class _Checker:
         if not isinstance(value, str) or not _DNS_LABEL.fullmatch(value):
             self.fail(path, "expected a lowercase DNS label (RFC 1123)", value)
 
-    def str_list(self, path: str, value: Any, *, non_empty: bool = False) -> None:
+    def str_list(self, path: str, value: Any) -> None:
         if not isinstance(value, list):
             self.fail(path, "expected a list of strings", value)
         for i, item in enumerate(value):
             self.string(f"{path}[{i}]", item)
-        if non_empty and not value:
-            self.fail(path, "must not be empty", value)
         if len(set(value)) != len(value):
             self.fail(path, "has duplicate entries", value)
 
@@ -229,6 +226,12 @@ class _Checker:
                 self.string(f"{where}.key", item.get("key"))
                 if not isinstance(item.get("value"), str):
                     self.fail(f"{where}.value", "expected a string with operator Equal")
+
+
+def _show(value: Any, limit: int = 120) -> str:
+    """repr() of a bad value, shortened: a roster can hold thousands of names."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
 
 
 def _join(path: str, key: str) -> str:
@@ -343,7 +346,9 @@ def _validate_auth(v: _Checker) -> None:
     else:
         v.url("auth.callbackUrl", auth["callbackUrl"])
         if not auth["callbackUrl"].endswith("/oauth_callback"):
-            v.fail("auth.callbackUrl", "expected a URL ending in /oauth_callback", auth["callbackUrl"])
+            v.fail(
+                "auth.callbackUrl", "expected a URL ending in /oauth_callback", auth["callbackUrl"]
+            )
         v.string("auth.clientId", auth["clientId"])
 
     restriction: list = []
@@ -426,7 +431,11 @@ def _validate_spawner(v: _Checker, class_namespace: str) -> None:
     )
     v.dns_label("spawner.namespace", sp["namespace"])
     if sp["namespace"] != class_namespace:
-        v.fail("spawner.namespace", f"expected the class namespace {class_namespace!r}", sp["namespace"])
+        v.fail(
+            "spawner.namespace",
+            f"expected the class namespace {class_namespace!r}",
+            sp["namespace"],
+        )
     v.string("spawner.image", sp["image"])
     v.choice("spawner.imagePullPolicy", sp["imagePullPolicy"], PULL_POLICIES)
     _resources(v, "spawner", sp)

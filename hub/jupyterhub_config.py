@@ -121,9 +121,7 @@ if auth_type in classhub_settings.OAUTH_TYPES:
 
 if auth_type == "github":
     # "org" or "org:team"; members are let in alongside the roster
-    c.GitHubOAuthenticator.allowed_organizations = set(
-        require("auth.github.allowedOrganizations")
-    )
+    c.GitHubOAuthenticator.allowed_organizations = set(require("auth.github.allowedOrganizations"))
     if require("auth.github.allowedOrganizations"):
         # without read:org only public org membership is visible
         c.GitHubOAuthenticator.scope = ["read:org"]
@@ -151,12 +149,10 @@ if auth_type == "generic-oauth":
         # groups come from this claim of the userdata response, which
         # OAuthenticator keeps in auth_state under "oauth_user"
         c.GenericOAuthenticator.manage_groups = True
-        c.GenericOAuthenticator.auth_state_groups_key = (
-            "oauth_user." + require("auth.genericOAuth.claimGroupsKey")
+        c.GenericOAuthenticator.auth_state_groups_key = "oauth_user." + require(
+            "auth.genericOAuth.claimGroupsKey"
         )
-        c.GenericOAuthenticator.allowed_groups = set(
-            require("auth.genericOAuth.allowedGroups")
-        )
+        c.GenericOAuthenticator.allowed_groups = set(require("auth.genericOAuth.allowedGroups"))
 
 # --- spawner --------------------------------------------------------------
 

@@ -14,7 +14,8 @@ const RESTRICTION: Record<string, string> = {
  */
 export const requireLoginRestriction: ResourceValidationPolicy = {
   name: "classhub-require-login-restriction",
-  description: "Every class admits students by a roster or by an organization, domain or group restriction, never anyone.",
+  description:
+    "Every class admits students by a roster or by an organization, domain or group restriction, never anyone.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: hubSettingsValidation(({ settings, where }, _args, reportViolation) => {

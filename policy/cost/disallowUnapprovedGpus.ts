@@ -29,7 +29,8 @@ const configSchema: PolicyConfigSchema = {
 /** A GPU node costs ten times a CPU node; GPUs go only to the classes the platform team approved, a few per server. */
 export const disallowUnapprovedGpus: ResourceValidationPolicy = {
   name: "classhub-disallow-unapproved-gpus",
-  description: "GPU profiles and GPU node pools only in the stacks the pack config allows, with at most maxGpusPerServer GPUs each.",
+  description:
+    "GPU profiles and GPU node pools only in the stacks the pack config allows, with at most maxGpusPerServer GPUs each.",
   enforcementLevel: "advisory",
   severity: "medium",
   configSchema,

@@ -42,7 +42,8 @@ export const enforceNodePoolCeilings: ResourceValidationPolicy = {
     // Per-zone limits apply in every zone of the pool (a regional pool spans three unless nodeLocations says otherwise).
     const zones = (pool.nodeLocations ?? []).length || 3;
     const max: number | undefined =
-      autoscaling.totalMaxNodeCount ?? (autoscaling.maxNodeCount === undefined ? undefined : autoscaling.maxNodeCount * zones);
+      autoscaling.totalMaxNodeCount ??
+      (autoscaling.maxNodeCount === undefined ? undefined : autoscaling.maxNodeCount * zones);
     const ceiling = gpu ? config.maxGpuNodes : config.maxUserNodes;
     const kind = gpu ? "GPU" : "user";
     const key = `${poolKey(pool.name ?? args.name)}.maxNodes`;

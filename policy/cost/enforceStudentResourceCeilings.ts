@@ -20,7 +20,8 @@ const configSchema: PolicyConfigSchema = {
       type: "string",
       pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",
       default: "32Gi",
-      description: "Most memory one student's server may use, as a Kubernetes quantity (classhub:class.resources.memoryLimit and profiles').",
+      description:
+        "Most memory one student's server may use, as a Kubernetes quantity (classhub:class.resources.memoryLimit and profiles').",
     },
   },
 };

@@ -37,7 +37,9 @@ export const requireResourceLimits: ResourceValidationPolicy = {
         ["memGuarantee", "memoryGuarantee"],
         ["memLimit", "memoryLimit"],
       ] as const;
-      const missing = fields.filter(([field]) => typeof settings.spawner[field] !== "number" || settings.spawner[field]! <= 0);
+      const missing = fields.filter(
+        ([field]) => typeof settings.spawner[field] !== "number" || settings.spawner[field]! <= 0,
+      );
       if (missing.length > 0) {
         reportViolation(
           `Expected students' servers to have CPU and memory guarantees and limits but found none for ` +

@@ -25,7 +25,8 @@ const configSchema: PolicyConfigSchema = {
       type: "array",
       items: { type: "string" },
       default: ["dev", "dev-*"],
-      description: "Stacks (names, * matches any run of characters) on laptop clusters whose volumes hold no real data.",
+      description:
+        "Stacks (names, * matches any run of characters) on laptop clusters whose volumes hold no real data.",
     },
   },
 };
@@ -38,7 +39,8 @@ const configSchema: PolicyConfigSchema = {
  */
 export const requireRetainedVolumeClaims: StackValidationPolicy = {
   name: "classhub-require-retained-volume-claims",
-  description: "Every hub-database and home volume claim is protected, or uses a storage class with reclaimPolicy Retain.",
+  description:
+    "Every hub-database and home volume claim is protected, or uses a storage class with reclaimPolicy Retain.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema,
@@ -49,14 +51,20 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
     const classes = new Map<string, string | undefined>();
     for (const r of args.resources.filter((r) => r.isType(k8s.storage.v1.StorageClass))) {
       const name = known(() => r.props.metadata?.name as string | undefined) ?? r.name;
-      classes.set(name, known(() => r.props.reclaimPolicy as string | undefined));
+      classes.set(
+        name,
+        known(() => r.props.reclaimPolicy as string | undefined),
+      );
     }
     /** Why a storage class does not keep its disks, or undefined if it does. */
     const why = (storageClass: string | null | undefined): string | undefined => {
-      if (storageClass === undefined || storageClass === null) return "the cluster's default storage class, whose reclaimPolicy is unknown";
+      if (storageClass === undefined || storageClass === null)
+        return "the cluster's default storage class, whose reclaimPolicy is unknown";
       if (classes.has(storageClass)) {
         const policy = classes.get(storageClass);
-        return policy === "Retain" ? undefined : `storage class ${storageClass} with reclaimPolicy ${policy ?? "Delete"}`;
+        return policy === "Retain"
+          ? undefined
+          : `storage class ${storageClass} with reclaimPolicy ${policy ?? "Delete"}`;
       }
       return retained.has(storageClass) ? undefined : `storage class ${storageClass}, not known to retain its disks`;
     };
@@ -75,7 +83,10 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
       }
     }
     for (const r of args.resources.filter((r) => r.isType(k8s.core.v1.ConfigMap))) {
-      const at = settingsOf(known(() => r.props.data), describe(r));
+      const at = settingsOf(
+        known(() => r.props.data),
+        describe(r),
+      );
       if (at === undefined) continue;
       const problem = why(at.settings.storage?.storageClass);
       if (problem !== undefined) {

@@ -8,7 +8,8 @@ import { CLUSTER_ARGS, clusterValidation } from "../lib/gke";
  */
 export const disallowDefaultNodePool: ResourceValidationPolicy = {
   name: "classhub-disallow-default-node-pool",
-  description: "The cluster removes its default node pool and declares no node pools inline; pools are separate NodePools.",
+  description:
+    "The cluster removes its default node pool and declares no node pools inline; pools are separate NodePools.",
   enforcementLevel: "mandatory",
   severity: "medium",
   validateResource: clusterValidation((cluster, resource, _args, reportViolation) => {

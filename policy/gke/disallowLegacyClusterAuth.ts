@@ -12,7 +12,9 @@ export const disallowLegacyClusterAuth: ResourceValidationPolicy = {
   severity: "critical",
   validateResource: clusterValidation((cluster, resource, _args, reportViolation) => {
     if (cluster.enableLegacyAbac === true) {
-      reportViolation(`Expected enableLegacyAbac false but found true in ${resource}; set it to false in ${CLUSTER_ARGS}`);
+      reportViolation(
+        `Expected enableLegacyAbac false but found true in ${resource}; set it to false in ${CLUSTER_ARGS}`,
+      );
     }
     const masterAuth = cluster.masterAuth ?? {};
     if (masterAuth.username || masterAuth.password) {

@@ -8,7 +8,8 @@ import { CLUSTER_ARGS, clusterValidation } from "../lib/gke";
  */
 export const requireNetworkPolicyEnforcement: ResourceValidationPolicy = {
   name: "classhub-require-network-policy-enforcement",
-  description: "The cluster enforces NetworkPolicy: Dataplane V2 (ADVANCED_DATAPATH), or the Calico network policy add-on.",
+  description:
+    "The cluster enforces NetworkPolicy: Dataplane V2 (ADVANCED_DATAPATH), or the Calico network policy add-on.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: clusterValidation((cluster, resource, _args, reportViolation) => {

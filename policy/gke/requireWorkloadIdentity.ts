@@ -8,7 +8,8 @@ import { CLUSTER_ARGS, NODE_POOL_ARGS, clusterValidation, nodePoolValidation } f
  */
 export const requireWorkloadIdentity: ResourceValidationPolicy = {
   name: "classhub-require-workload-identity",
-  description: "The cluster enables Workload Identity and every node pool serves pods the GKE metadata server (GKE_METADATA).",
+  description:
+    "The cluster enables Workload Identity and every node pool serves pods the GKE metadata server (GKE_METADATA).",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: [

@@ -3,7 +3,10 @@
 // called without the CLI (an older engine, a unit test).
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
-export function configWithDefaults<T extends object>(schema: PolicyConfigSchema, args: { getConfig<C extends object>(): C }): T {
+export function configWithDefaults<T extends object>(
+  schema: PolicyConfigSchema,
+  args: { getConfig<C extends object>(): C },
+): T {
   const defaults = Object.fromEntries(
     Object.entries(schema.properties)
       .filter(([, property]) => property.default !== undefined)

@@ -1,6 +1,11 @@
 // GKE resources as classhub's policies read them, and the stack-file keys that set them.
 import * as gcp from "@pulumi/gcp";
-import { type ReportViolation, type ResourceValidation, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import {
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  validateResourceOfType,
+} from "@pulumi/policy";
 import { describe } from "./describe";
 import { skipUnknown } from "./unknown";
 

@@ -2,7 +2,12 @@
 // the single-user servers' image, resources and profiles, storage and idle culling are decided there, so the
 // policies that guard them read this file.
 import * as k8s from "@pulumi/kubernetes";
-import { type ReportViolation, type ResourceValidation, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import {
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  validateResourceOfType,
+} from "@pulumi/policy";
 import { describe } from "./describe";
 import { known, skipUnknown } from "./unknown";
 
@@ -66,7 +71,10 @@ export function hubSettingsValidation(
   check: (at: SettingsAt, args: ResourceValidationArgs, reportViolation: ReportViolation) => void,
 ): ResourceValidation {
   return validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
-    const at = settingsOf(known(() => configMap.data), describe(args));
+    const at = settingsOf(
+      known(() => configMap.data),
+      describe(args),
+    );
     if (at !== undefined) skipUnknown(check)(at, args, reportViolation);
   });
 }

@@ -2,7 +2,12 @@
 // workload kinds. Each is matched through validateResourceOfType with the real resource class, so a check
 // sees only the kinds it names.
 import * as k8s from "@pulumi/kubernetes";
-import { type ReportViolation, type ResourceValidation, type ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import {
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  validateResourceOfType,
+} from "@pulumi/policy";
 import { describe } from "./describe";
 import { known, skipUnknown } from "./unknown";
 
@@ -39,14 +44,54 @@ export function podSpecValidations(check: PodSpecCheck): ResourceValidation[] {
   };
   const template = "spec.template.spec";
   return [
-    validateResourceOfType(k8s.core.v1.Pod, (p, args, report) => run(at(() => p.spec, "spec", args), args, report)),
-    validateResourceOfType(k8s.apps.v1.Deployment, (d, args, report) => run(at(() => d.spec?.template?.spec, template, args), args, report)),
-    validateResourceOfType(k8s.apps.v1.StatefulSet, (s, args, report) => run(at(() => s.spec?.template?.spec, template, args), args, report)),
-    validateResourceOfType(k8s.apps.v1.DaemonSet, (s, args, report) => run(at(() => s.spec?.template?.spec, template, args), args, report)),
-    validateResourceOfType(k8s.apps.v1.ReplicaSet, (s, args, report) => run(at(() => s.spec?.template?.spec, template, args), args, report)),
-    validateResourceOfType(k8s.batch.v1.Job, (j, args, report) => run(at(() => j.spec?.template?.spec, template, args), args, report)),
+    validateResourceOfType(k8s.core.v1.Pod, (p, args, report) =>
+      run(
+        at(() => p.spec, "spec", args),
+        args,
+        report,
+      ),
+    ),
+    validateResourceOfType(k8s.apps.v1.Deployment, (d, args, report) =>
+      run(
+        at(() => d.spec?.template?.spec, template, args),
+        args,
+        report,
+      ),
+    ),
+    validateResourceOfType(k8s.apps.v1.StatefulSet, (s, args, report) =>
+      run(
+        at(() => s.spec?.template?.spec, template, args),
+        args,
+        report,
+      ),
+    ),
+    validateResourceOfType(k8s.apps.v1.DaemonSet, (s, args, report) =>
+      run(
+        at(() => s.spec?.template?.spec, template, args),
+        args,
+        report,
+      ),
+    ),
+    validateResourceOfType(k8s.apps.v1.ReplicaSet, (s, args, report) =>
+      run(
+        at(() => s.spec?.template?.spec, template, args),
+        args,
+        report,
+      ),
+    ),
+    validateResourceOfType(k8s.batch.v1.Job, (j, args, report) =>
+      run(
+        at(() => j.spec?.template?.spec, template, args),
+        args,
+        report,
+      ),
+    ),
     validateResourceOfType(k8s.batch.v1.CronJob, (c, args, report) =>
-      run(at(() => c.spec?.jobTemplate?.spec?.template?.spec, "spec.jobTemplate.spec.template.spec", args), args, report),
+      run(
+        at(() => c.spec?.jobTemplate?.spec?.template?.spec, "spec.jobTemplate.spec.template.spec", args),
+        args,
+        report,
+      ),
     ),
   ];
 }

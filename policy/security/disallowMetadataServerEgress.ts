@@ -15,7 +15,8 @@ const configSchema: PolicyConfigSchema = {
       type: "array",
       items: { type: "string", pattern: "^[0-9]{1,3}(\\.[0-9]{1,3}){3}$" },
       default: ["169.254.169.254"],
-      description: "Addresses students' servers must not reach: the cloud metadata server, which hands out node credentials.",
+      description:
+        "Addresses students' servers must not reach: the cloud metadata server, which hands out node credentials.",
     },
   },
 };
@@ -38,7 +39,8 @@ function selectsSingleUser(podSelector: any): boolean {
  */
 export const disallowMetadataServerEgress: ResourceValidationPolicy = {
   name: "classhub-disallow-metadata-server-egress",
-  description: "No NetworkPolicy that selects students' servers allows egress to the cloud metadata server 169.254.169.254.",
+  description:
+    "No NetworkPolicy that selects students' servers allows egress to the cloud metadata server 169.254.169.254.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema,
@@ -54,7 +56,8 @@ export const disallowMetadataServerEgress: ResourceValidationPolicy = {
         for (const address of blockedAddresses) {
           if (peers.length === 0) {
             // No peers: any destination, on the rule's ports. DNS alone is harmless; anything else reaches the address.
-            const open = ports.length === 0 ? ["any port"] : ports.filter((p) => p.port !== DNS_PORT).map((p) => `port ${p.port}`);
+            const open =
+              ports.length === 0 ? ["any port"] : ports.filter((p) => p.port !== DNS_PORT).map((p) => `port ${p.port}`);
             if (open.length > 0) {
               reportViolation(
                 `Expected egress rule ${i} to exclude ${address} but found any destination on ${open.join(", ")} in ` +

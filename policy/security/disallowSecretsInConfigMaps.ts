@@ -40,14 +40,19 @@ function secretJsonKeys(value: unknown, pattern: RegExp, path = ""): string[] {
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, child]) => {
     const at = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
-    const set = child !== null && child !== "" && (typeof child !== "object" || Object.keys(child as object).length > 0);
+    const set =
+      child !== null && child !== "" && (typeof child !== "object" || Object.keys(child as object).length > 0);
     return !Array.isArray(value) && pattern.test(key) && set ? [at] : secretJsonKeys(child, pattern, at);
   });
 }
 
 function dataOf(configMap: any): Record<string, string> {
   const data = known(() => configMap.data) ?? {};
-  return Object.fromEntries(Object.keys(data).map((k) => [k, known(() => data[k])]).filter(([, v]) => typeof v === "string"));
+  return Object.fromEntries(
+    Object.keys(data)
+      .map((k) => [k, known(() => data[k])])
+      .filter(([, v]) => typeof v === "string"),
+  );
 }
 
 /** The values of a Secret's data (base64) and stringData, by key. */
@@ -55,7 +60,10 @@ function secretValues(secret: any): [string, string][] {
   const data = known(() => secret.data) ?? {};
   const stringData = known(() => secret.stringData) ?? {};
   return [
-    ...Object.keys(data).map((k): [string, unknown] => [k, known(() => Buffer.from(String(data[k]), "base64").toString("utf8"))]),
+    ...Object.keys(data).map((k): [string, unknown] => [
+      k,
+      known(() => Buffer.from(String(data[k]), "base64").toString("utf8")),
+    ]),
     ...Object.keys(stringData).map((k): [string, unknown] => [k, known(() => stringData[k])]),
   ].filter((entry): entry is [string, string] => typeof entry[1] === "string");
 }
@@ -67,7 +75,8 @@ function secretValues(secret: any): [string, string][] {
  */
 export const disallowSecretsInConfigMaps: ResourceValidationPolicy & StackValidationPolicy = {
   name: "classhub-disallow-secrets-in-configmaps",
-  description: "No ConfigMap holds a secret: no secret-named keys (hub-settings.json included), no private keys, no Secret's value.",
+  description:
+    "No ConfigMap holds a secret: no secret-named keys (hub-settings.json included), no private keys, no Secret's value.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema,
@@ -78,10 +87,14 @@ export const disallowSecretsInConfigMaps: ResourceValidationPolicy & StackValida
       const pattern = new RegExp(config.secretKeyPattern, "i");
       for (const [key, value] of Object.entries(dataOf(configMap))) {
         if (pattern.test(key)) {
-          reportViolation(`Expected no secret in a ConfigMap but found data key ${JSON.stringify(key)} in ${describe(args)}; ${FIX}`);
+          reportViolation(
+            `Expected no secret in a ConfigMap but found data key ${JSON.stringify(key)} in ${describe(args)}; ${FIX}`,
+          );
         }
         if (PRIVATE_KEY.test(value)) {
-          reportViolation(`Expected no secret in a ConfigMap but found a private key in data key ${JSON.stringify(key)} of ${describe(args)}; ${FIX}`);
+          reportViolation(
+            `Expected no secret in a ConfigMap but found a private key in data key ${JSON.stringify(key)} of ${describe(args)}; ${FIX}`,
+          );
         }
         if (key === SETTINGS_KEY) {
           let settings: unknown;

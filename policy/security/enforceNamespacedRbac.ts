@@ -25,7 +25,8 @@ function wildcards(rules: any[], reportViolation: (message: string) => void, res
  */
 export const enforceNamespacedRbac: ResourceValidationPolicy = {
   name: "classhub-enforce-namespaced-rbac",
-  description: "The hub's rights are a namespaced Role with explicit rules: no wildcards, no ClusterRole, no cluster-wide secrets.",
+  description:
+    "The hub's rights are a namespaced Role with explicit rules: no wildcards, no ClusterRole, no cluster-wide secrets.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: [

@@ -13,7 +13,8 @@ const configSchema: PolicyConfigSchema = {
       type: "array",
       items: { type: "string" },
       default: ["NET_BIND_SERVICE"],
-      description: "Capabilities a container may add back after dropping ALL. Pod Security restricted allows only NET_BIND_SERVICE.",
+      description:
+        "Capabilities a container may add back after dropping ALL. Pod Security restricted allows only NET_BIND_SERVICE.",
     },
   },
 };

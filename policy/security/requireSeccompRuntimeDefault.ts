@@ -5,7 +5,8 @@ import { effective, eachContainer, podSpecValidations } from "../lib/pods";
 /** The runtime's default seccomp profile blocks the rarely used syscalls most container escapes go through. */
 export const requireSeccompRuntimeDefault: ResourceValidationPolicy = {
   name: "classhub-require-seccomp-runtime-default",
-  description: "Every container runs with the seccomp profile RuntimeDefault (or a Localhost profile), never Unconfined.",
+  description:
+    "Every container runs with the seccomp profile RuntimeDefault (or a Localhost profile), never Unconfined.",
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: podSpecValidations((pod, _args, reportViolation) =>

@@ -180,8 +180,14 @@ def fake_kubernetes(tmp_path_factory):
         )
     )
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KUBECONFIG", str(kubeconfig))
+        mp.setenv("KUBECONFIG", str(kubeconfig))  # for the smoke test's hub process
         mp.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+        # kubernetes_asyncio reads KUBECONFIG once, at import, which loading the
+        # hub config (spawner_class) may already have done in this process
+        mp.setattr(
+            "kubernetes_asyncio.config.kube_config.KUBE_CONFIG_DEFAULT_LOCATION",
+            str(kubeconfig),
+        )
         yield fake
     fake.stop()
 
@@ -202,5 +208,3 @@ def make_spawner(fake_kubernetes):
         )
 
     return make
-
-

@@ -103,8 +103,6 @@ def fake_user(name: str | None = None) -> SimpleNamespace:
     return SimpleNamespace(name=name, id=7, url=f"/user/{name}/", escaped_name=name)
 
 
-
-
 def run(coro):
     return asyncio.run(coro)
 

@@ -13,6 +13,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+
 from helpers import FIXTURES, read_settings, run, write_settings
 
 
@@ -127,7 +128,7 @@ def test_admins_get_in(stack_settings_path, authenticator):
 
 
 def google_settings(tmp_path, roster):
-    s = read_settings(FIXTURES / "data8-fa26.json")
+    s = read_settings(FIXTURES / "google.json")
     assert s["auth"]["type"] == "google"
     s["auth"]["allowedUsers"] = roster
     return write_settings(tmp_path, s), s
@@ -144,7 +145,7 @@ def test_google_domain_class_admits_the_domain_only(tmp_path, authenticator):
 
 
 def test_google_roster_class_refuses_others_in_the_domain(tmp_path, authenticator):
-    (domain,) = read_settings(FIXTURES / "data8-fa26.json")["auth"]["google"]["hostedDomain"]
+    (domain,) = read_settings(FIXTURES / "google.json")["auth"]["google"]["hostedDomain"]
     path, _ = google_settings(tmp_path, [f"enrolled@{domain}"])
     auth, _ = authenticator(path)
     assert auth.allow_all is False
@@ -156,7 +157,7 @@ def test_google_roster_class_refuses_others_in_the_domain(tmp_path, authenticato
 
 
 def test_github_org_team_members_get_in(tmp_path, authenticator):
-    s = read_settings(FIXTURES / "gpu-seminar-fa26.json")
+    s = read_settings(FIXTURES / "github.json")
     s["auth"]["allowedUsers"] = []
     s["auth"]["github"]["allowedOrganizations"] = ["cs294-dl:fa26-students"]
     auth, _ = authenticator(write_settings(tmp_path, s))

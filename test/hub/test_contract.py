@@ -13,7 +13,9 @@ import json
 import re
 
 import pytest
-from helpers import SECRETS, fake_user, manifest_dict, read_settings, run
+import yaml
+
+from helpers import REPO, SECRETS, fake_user, manifest_dict, read_settings, run
 
 
 @pytest.fixture
@@ -428,8 +430,55 @@ def test_each_profile_applies_its_overrides(hub, make_spawner):
         assert c["securityContext"]["allowPrivilegeEscalation"] is False
 
 
-def test_gpu_profiles_tolerate_gpu_nodes(hub):
+# what a profile's stack-file key is called in the settings overrides
+PROFILE_KEYS = {
+    "cpuGuarantee": "cpuGuarantee",
+    "cpuLimit": "cpuLimit",
+    "memoryGuarantee": "memGuarantee",
+    "memoryLimit": "memLimit",
+}
+# the zod defaults of components/config.ts `resources`, which `.partial()` keeps
+
+
+def test_undeclared_profile_fields_keep_class_defaults(stack, hub):
+    """Contract: a profile field the stack file leaves out is null (= class default)."""
+    _, s = hub
+    stack_file = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
+    declared = stack_file["config"]["classhub:class"].get("profiles", [])
+    if not declared:
+        pytest.skip("no profiles")
+    wrong = {}
+    for declared_profile, profile in zip(declared, s["spawner"]["profiles"], strict=True):
+        over = profile["overrides"]
+        if "image" not in declared_profile and over["image"] is not None:
+            wrong[(profile["slug"], "image")] = over["image"]
+        resources = declared_profile.get("resources", {})
+        for key, setting in PROFILE_KEYS.items():
+            if key not in resources and over[setting] is not None:
+                wrong[(profile["slug"], setting)] = over[setting]
+    assert wrong == {}
+
+
+def test_profiles_do_not_leak_into_other_spawners(hub, make_spawner):
+    """A GPU student's overrides must not change the next student's pod."""
     app, s = hub
+    if not s["spawner"]["profiles"]:
+        pytest.skip("no profiles")
+    before, _ = pod_and_pvc(app, make_spawner)
+    for profile in s["spawner"]["profiles"]:
+        pod_and_pvc(app, make_spawner, profile=profile["slug"])
+    after, _ = pod_and_pvc(app, make_spawner)
+    for pod in (before, after):
+        del pod["metadata"]  # names and labels carry the (different) user names
+        pod["spec"]["containers"][0]["env"] = None
+        pod["spec"]["volumes"] = None
+    assert after == before
+    assert app.config.KubeSpawner.node_selector == s["spawner"]["nodeSelector"]
+    assert app.config.KubeSpawner.tolerations == s["spawner"]["tolerations"]
+
+
+def test_gpu_profiles_tolerate_gpu_nodes(hub):
+    _, s = hub
     for profile in s["spawner"]["profiles"]:
         if profile["overrides"]["gpus"] > 0:
             tolerations = profile["overrides"]["tolerations"] or []
@@ -495,7 +544,8 @@ def test_idle_culler_role_has_only_needed_scopes(hub):
     }
     assert set(role["scopes"]) <= set(scope_definitions)
     assert role["services"] == ["idle-culler"]
-    assert "users" not in role and "groups" not in role
+    assert "users" not in role
+    assert "groups" not in role
 
 
 def test_culler_flags_are_known_to_the_culler():
@@ -503,11 +553,12 @@ def test_culler_flags_are_known_to_the_culler():
     import subprocess
     import sys
 
-    out = subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "-m", "jupyterhub_idle_culler", "--help"],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
+    )
+    out = proc.stdout + proc.stderr  # tornado prints help to stderr
     for flag in ("--timeout", "--cull-every", "--concurrency", "--max-age"):
         assert flag in out

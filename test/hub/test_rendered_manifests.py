@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+
 from helpers import HUB_DIR, REPO, manifest_dict, run
 
 CONFIG_DIR = "/usr/local/etc/jupyterhub"

@@ -10,9 +10,16 @@ export interface CheckOptions {
 export const lines = (violations: Violation[]) => violations.map((v) => `${v.policy}: ${v.message}`);
 
 /** Asserts that the pack reports exactly these violations, in order, and returns them. */
-export async function expectViolations(resources: Resource[], o: CheckOptions, expected: [policy: string, message: string][]): Promise<Violation[]> {
+export async function expectViolations(
+  resources: Resource[],
+  o: CheckOptions,
+  expected: [policy: string, message: string][],
+): Promise<Violation[]> {
   const violations = await validate(resources, o);
-  assert.deepEqual(lines(violations), expected.map(([policy, message]) => `${policy}: ${message}`));
+  assert.deepEqual(
+    lines(violations),
+    expected.map(([policy, message]) => `${policy}: ${message}`),
+  );
   return violations;
 }
 

@@ -11,7 +11,7 @@ const hubConfig = (stack: string): Resource => find(runs.get(stack)!, TYPES.conf
 const where = (ns: string) => `hub-settings.json of ConfigMap ${ns}/${ns}-jupyterhub-hub-config`;
 
 before(async () => {
-  runs = await runExamples();
+  runs = await runExamples(["dev", "data8-fa26", "gpu-seminar-fa26"]);
 });
 
 describe("classhub-disallow-open-authentication", () => {
@@ -26,12 +26,16 @@ describe("classhub-disallow-open-authentication", () => {
     ]);
   });
   it("rejects shared-password login in a class stack", async () => {
-    await expectViolations([settingsVariant(hubConfig("data8-fa26"), (s) => (s.auth.type = "shared-password"))], { stack: "data8-fa26" }, [
+    await expectViolations(
+      [settingsVariant(hubConfig("data8-fa26"), (s) => (s.auth.type = "shared-password"))],
+      { stack: "data8-fa26" },
       [
-        policy,
-        `Expected github, google or generic-oauth login in stack "data8-fa26" but found auth type "shared-password" in ${where("data8-fa26")}; set classhub:class.auth.type to github, google or generic-oauth ("shared-password" is allowed only in stacks dev, dev-*)`,
+        [
+          policy,
+          `Expected github, google or generic-oauth login in stack "data8-fa26" but found auth type "shared-password" in ${where("data8-fa26")}; set classhub:class.auth.type to github, google or generic-oauth ("shared-password" is allowed only in stacks dev, dev-*)`,
+        ],
       ],
-    ]);
+    );
   });
   it("passes dummy login in dev and in dev-alice by default (near miss)", async () => {
     await expectNone(runs.get("dev")!.resources, { stack: "dev" });
@@ -42,17 +46,30 @@ describe("classhub-disallow-open-authentication", () => {
 describe("classhub-require-hub-admins", () => {
   const policy = "classhub-require-hub-admins";
   it("rejects a class without admins", async () => {
-    await expectViolations([settingsVariant(hubConfig("data8-fa26"), (s) => (s.auth.admins = []))], { stack: "data8-fa26" }, [
-      [policy, `Expected at least 1 admin but found 0 in auth.admins of ${where("data8-fa26")}; list course staff in classhub:class.admins`],
-    ]);
+    await expectViolations(
+      [settingsVariant(hubConfig("data8-fa26"), (s) => (s.auth.admins = []))],
+      { stack: "data8-fa26" },
+      [
+        [
+          policy,
+          `Expected at least 1 admin but found 0 in auth.admins of ${where("data8-fa26")}; list course staff in classhub:class.admins`,
+        ],
+      ],
+    );
   });
   it("rejects dev's single admin when the pack config asks for two", async () => {
     await expectViolations(runs.get("dev")!.resources, { stack: "dev", config: { [policy]: { minAdmins: 2 } } }, [
-      [policy, `Expected at least 2 admins but found 1 in auth.admins of ${where("demo-dev")}; list course staff in classhub:class.admins`],
+      [
+        policy,
+        `Expected at least 2 admins but found 1 in auth.admins of ${where("demo-dev")}; list course staff in classhub:class.admins`,
+      ],
     ]);
   });
   it("passes data8's three admins against a minimum of three (near miss)", async () => {
-    await expectNone(runs.get("data8-fa26")!.resources, { stack: "data8-fa26", config: { [policy]: { minAdmins: 3 } } });
+    await expectNone(runs.get("data8-fa26")!.resources, {
+      stack: "data8-fa26",
+      config: { [policy]: { minAdmins: 3 } },
+    });
   });
 });
 
@@ -61,7 +78,10 @@ describe("classhub-require-login-restriction", () => {
   it("rejects dev with an empty roster: dummy login would admit any username", async () => {
     const run = await runAs("dev", "dev", { class: { ...classOf("dev"), roster: [] } });
     await expectViolations(run.resources, { stack: "dev" }, [
-      [policy, `Expected a roster but found none in auth of ${where("demo-dev")}; set classhub:class.roster (or rosterFile)`],
+      [
+        policy,
+        `Expected a roster but found none in auth of ${where("demo-dev")}; set classhub:class.roster (or rosterFile)`,
+      ],
     ]);
   });
   it("rejects GitHub login with neither a roster nor an organization", async () => {

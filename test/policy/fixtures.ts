@@ -8,12 +8,19 @@ import { type PackConfig, POLICY_DIR, type Resource } from "./harness";
 export const REPO = path.resolve(__dirname, "..", "..");
 
 /** The pack config the repository ships for platform teams to start from. */
-export const EXAMPLE_CONFIG: PackConfig = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config.example.json"), "utf8"));
+export const EXAMPLE_CONFIG: PackConfig = JSON.parse(
+  fs.readFileSync(path.join(POLICY_DIR, "config.example.json"), "utf8"),
+);
 
-/** Every example stack (Pulumi.<stack>.yaml), each run once through the program. */
-export async function runExamples(): Promise<Map<string, StackRun>> {
+const cache = new Map<string, StackRun>();
+
+/** The example stacks (every Pulumi.<stack>.yaml, or those named), each run through the program once per test file. */
+export async function runExamples(only?: string[]): Promise<Map<string, StackRun>> {
   const runs = new Map<string, StackRun>();
-  for (const stack of listStacks(REPO)) runs.set(stack, await runStack(stack, {}, REPO));
+  for (const stack of only ?? listStacks(REPO)) {
+    if (!cache.has(stack)) cache.set(stack, await runStack(stack, {}, REPO));
+    runs.set(stack, cache.get(stack)!);
+  }
   return runs;
 }
 
@@ -31,7 +38,10 @@ export async function runAs(stack: string, file: string, overrides: Record<strin
   const { config, secretKeys } = readStackFile(file, REPO);
   const merged = { ...config };
   for (const [k, v] of Object.entries(overrides)) merged[`classhub:${k}`] = JSON.stringify(v);
-  const [{ loadConfig }, { buildStack }] = await Promise.all([import("../../components/config"), import("../../components/stack")]);
+  const [{ loadConfig }, { buildStack }] = await Promise.all([
+    import("../../components/config"),
+    import("../../components/stack"),
+  ]);
   return runProgram(stack, merged, secretKeys, () => buildStack(loadConfig()));
 }
 
@@ -39,7 +49,8 @@ export async function runAs(stack: string, file: string, overrides: Record<strin
 export function find(run: StackRun | RecordedResource[], type: string, suffix = ""): RecordedResource {
   const resources = Array.isArray(run) ? run : run.resources;
   const found = resources.filter((r) => r.type === type && r.name.endsWith(suffix));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
   return found[0];
 }
 

@@ -24,7 +24,12 @@ import { schemaErrors } from "./schema";
 
 export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 const fromPolicy = createRequire(path.join(POLICY_DIR, "package.json"));
-const policySdk = fromPolicy("@pulumi/policy") as typeof import("../../policy/node_modules/@pulumi/policy");
+/** The SDK's public API plus the helpers its analyzer uses (marked @internal, so absent from its typings). */
+const policySdk = fromPolicy("@pulumi/policy") as typeof import("../../policy/node_modules/@pulumi/policy") & {
+  isResourcePolicy(p: unknown): boolean;
+  isStackPolicy(p: unknown): boolean;
+  getPulumiType(o: unknown): string | undefined;
+};
 const { deserializeProperties } = fromPolicy("@pulumi/policy/deserialize");
 const proxy = fromPolicy("@pulumi/policy/proxy");
 const { Struct } = fromPolicy("google-protobuf/google/protobuf/struct_pb");
@@ -34,7 +39,10 @@ const settings = fromPolicy("@pulumi/pulumi/runtime/settings");
 export const UNKNOWN: string = proxy.unknownStringValue;
 
 /** A pack config file's content: per policy, a level or an object of properties with an optional level. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 interface PolicyConfig {
   enforcementLevel: EnforcementLevel;
@@ -64,6 +72,8 @@ export interface RunOptions {
   config?: PackConfig;
   /** Defaults to the whole pack. */
   policies?: Policies;
+  /** Collects "<policy> <type>" for each validation that applied (its type matched), to show what was checked. */
+  applied?: Set<string>;
 }
 
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
@@ -77,7 +87,10 @@ export function reconcileConfig(policies: Policies, file: PackConfig = {}): Map<
     const defaults = Object.entries(p.configSchema?.properties ?? {}).filter(([, s]) => s.default !== undefined);
     result.set(p.name, {
       enforcementLevel: p.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL,
-      properties: defaults.length === 0 ? undefined : Object.fromEntries(defaults.map(([k, s]) => [k, structuredClone(s.default)])),
+      properties:
+        defaults.length === 0
+          ? undefined
+          : Object.fromEntries(defaults.map(([k, s]) => [k, structuredClone(s.default)])),
     });
   }
   const given = new Map<string, { level?: EnforcementLevel; properties: Record<string, unknown> }>();
@@ -97,14 +110,20 @@ export function reconcileConfig(policies: Policies, file: PackConfig = {}): Map<
     result.set(name, current);
   }
   const errors = policies.flatMap((p) =>
-    p.configSchema === undefined ? [] : schemaErrors(schemaOf(p.configSchema), result.get(p.name)?.properties ?? {}).map((e) => `${p.name}: ${e}`),
+    p.configSchema === undefined
+      ? []
+      : schemaErrors(schemaOf(p.configSchema), result.get(p.name)?.properties ?? {}).map((e) => `${p.name}: ${e}`),
   );
   if (errors.length > 0) throw new PackConfigError(`policy pack configuration is invalid: ${errors.join("; ")}`);
   return result;
 }
 
 function schemaOf(schema: PolicyConfigSchema) {
-  return { type: "object", properties: schema.properties, ...(schema.required === undefined ? {} : { required: schema.required }) };
+  return {
+    type: "object",
+    properties: schema.properties,
+    ...(schema.required === undefined ? {} : { required: schema.required }),
+  };
 }
 
 /** The level a policy runs at, as the SDK's analyzer decides it; remediate reports as mandatory. */
@@ -146,9 +165,20 @@ const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };
 
-function reporter(p: Policies[number], level: EnforcementLevel, out: Violation[], resource?: string, byUrn?: Map<string, Resource>): ReportViolation {
+function reporter(
+  p: Policies[number],
+  level: EnforcementLevel,
+  out: Violation[],
+  resource?: string,
+  byUrn?: Map<string, Resource>,
+): ReportViolation {
   return (message: string, urn?: string) => {
-    out.push({ policy: p.name, level, message, resource: urn === undefined ? resource : byUrn?.get(urn)?.name ?? resource });
+    out.push({
+      policy: p.name,
+      level,
+      message,
+      resource: urn === undefined ? resource : (byUrn?.get(urn)?.name ?? resource),
+    });
   };
 }
 
@@ -193,8 +223,9 @@ export function validateResources(resources: Resource[], o: RunOptions): Promise
           };
           try {
             await validation(args as any, reporter(p, level, out, r.name));
+            o.applied?.add(`${p.name} ${r.type}`);
           } catch (e) {
-            if (e instanceof policySdk.UnknownValueError) out.push(unknownDiagnostic(p, e));
+            if (e instanceof policySdk.UnknownValueError) out.push(unknownDiagnostic(p, e as Error));
             else if (!(e instanceof NotApplicable)) throw e;
           }
         }
@@ -228,7 +259,8 @@ export function validateStack(resources: Resource[], o: RunOptions): Promise<Vio
           dependencies: [],
           propertyDependencies: {},
           isType: (resourceClass: any) => isTypeOf(r.type, resourceClass),
-          asType: ((resourceClass: any) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as PolicyResource["asType"],
+          asType: ((resourceClass: any) =>
+            isTypeOf(r.type, resourceClass) ? props : undefined) as PolicyResource["asType"],
         };
       });
       const byPolicyUrn = new Map(policyResources.map((r) => [r.urn, r]));
@@ -236,11 +268,16 @@ export function validateStack(resources: Resource[], o: RunOptions): Promise<Vio
         const parent = r.options?.parent === undefined ? undefined : byKey.get(r.options.parent);
         if (parent !== undefined) policyResources[i].parent = byPolicyUrn.get(urnOf(o.stack, parent));
       }
-      const args = { resources: policyResources, stackTags, getConfig: () => ({ ...(config.get(p.name)?.properties ?? {}) }), notApplicable };
+      const args = {
+        resources: policyResources,
+        stackTags,
+        getConfig: () => ({ ...(config.get(p.name)?.properties ?? {}) }),
+        notApplicable,
+      };
       try {
         await p.validateStack(args as any, reporter(p, level, out, undefined, byUrn));
       } catch (e) {
-        if (e instanceof policySdk.UnknownValueError) out.push(unknownDiagnostic(p, e));
+        if (e instanceof policySdk.UnknownValueError) out.push(unknownDiagnostic(p, e as Error));
         else if (!(e instanceof NotApplicable)) throw e;
       }
     }

@@ -41,21 +41,27 @@ export function schemaErrors(schema: Schema, value: unknown, path = ""): string[
     errors.push(at(`must be one of the following: ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(", ")}`));
   }
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(at(`Must be greater than or equal to ${schema.minimum}`));
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(at(`Must be less than or equal to ${schema.maximum}`));
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) errors.push(at(`Must be greater than ${schema.exclusiveMinimum}`));
+    if (schema.minimum !== undefined && value < schema.minimum)
+      errors.push(at(`Must be greater than or equal to ${schema.minimum}`));
+    if (schema.maximum !== undefined && value > schema.maximum)
+      errors.push(at(`Must be less than or equal to ${schema.maximum}`));
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+      errors.push(at(`Must be greater than ${schema.exclusiveMinimum}`));
   }
   if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
     errors.push(at(`Does not match pattern '${schema.pattern}'`));
   }
   if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, i) => errors.push(...schemaErrors(schema.items, item, `${path === "" ? "" : `${path}.`}${i}`)));
+    value.forEach((item, i) =>
+      errors.push(...schemaErrors(schema.items, item, `${path === "" ? "" : `${path}.`}${i}`)),
+    );
   }
   if (typeOf(value) === "object") {
     const object = value as Record<string, unknown>;
     for (const key of schema.required ?? []) if (!(key in object)) errors.push(at(`${key} is required`));
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
-      if (key in object) errors.push(...schemaErrors(child as Schema, object[key], path === "" ? key : `${path}.${key}`));
+      if (key in object)
+        errors.push(...schemaErrors(child as Schema, object[key], path === "" ? key : `${path}.${key}`));
     }
   }
   return errors;

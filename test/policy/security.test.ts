@@ -15,7 +15,7 @@ let pod: Resource;
 let configMap: Resource;
 
 before(async () => {
-  run = (await runExamples()).get(STACK)!;
+  run = (await runExamples(["gpu-seminar-fa26", "dev"])).get(STACK)!;
   hub = find(run, TYPES.deployment, "hub-deployment");
   proxy = find(run, TYPES.deployment, "proxy-deployment");
   pod = podFrom(hub);
@@ -66,7 +66,12 @@ describe("classhub-disallow-privileged-containers", () => {
     );
   });
   it("rejects an init container that leaves allowPrivilegeEscalation unset", async () => {
-    const init = { name: "setup", image: "busybox:1.37", securityContext: { capabilities: { drop: ["ALL"] } }, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "10m", memory: "16Mi" } } };
+    const init = {
+      name: "setup",
+      image: "busybox:1.37",
+      securityContext: { capabilities: { drop: ["ALL"] } },
+      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "10m", memory: "16Mi" } },
+    };
     await expectOnly(
       [variant(pod, (p) => (p.spec.initContainers = [init]))],
       policy,
@@ -128,7 +133,9 @@ describe("classhub-require-dropped-capabilities", () => {
     );
   });
   it("passes NET_BIND_SERVICE added back after dropping ALL (near miss)", async () => {
-    await expectNone([variant(pod, (p) => (p.spec.containers[0].securityContext.capabilities.add = ["NET_BIND_SERVICE"]))]);
+    await expectNone([
+      variant(pod, (p) => (p.spec.containers[0].securityContext.capabilities.add = ["NET_BIND_SERVICE"])),
+    ]);
   });
 });
 
@@ -136,7 +143,12 @@ describe("classhub-require-seccomp-runtime-default", () => {
   const policy = "classhub-require-seccomp-runtime-default";
   it("rejects a container that overrides the pod's profile with Unconfined", async () => {
     await expectOnly(
-      [variant(hub, (d) => (d.spec.template.spec.containers[0].securityContext.seccompProfile = { type: "Unconfined" }))],
+      [
+        variant(
+          hub,
+          (d) => (d.spec.template.spec.containers[0].securityContext.seccompProfile = { type: "Unconfined" }),
+        ),
+      ],
       policy,
       `Expected seccompProfile RuntimeDefault but found "Unconfined" in container hub of ${HUB}; set spec.template.spec.securityContext.seccompProfile.type to RuntimeDefault`,
     );
@@ -162,12 +174,20 @@ describe("classhub-disallow-host-access", () => {
   const policy = "classhub-disallow-host-access";
   for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
     it(`rejects ${field} in a bare Pod`, async () => {
-      await expectOnly([variant(pod, (p) => (p.spec[field] = true))], policy, `Expected ${field} false but found true in ${POD}; set spec.${field} to false`);
+      await expectOnly(
+        [variant(pod, (p) => (p.spec[field] = true))],
+        policy,
+        `Expected ${field} false but found true in ${POD}; set spec.${field} to false`,
+      );
     });
   }
   it("rejects a hostPath volume in a Deployment", async () => {
     await expectOnly(
-      [variant(hub, (d) => d.spec.template.spec.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }))],
+      [
+        variant(hub, (d) =>
+          d.spec.template.spec.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } }),
+        ),
+      ],
       policy,
       `Expected no hostPath volume but found volume docker (/var/run/docker.sock) in ${HUB}; replace spec.template.spec.volumes[2] with a persistentVolumeClaim, configMap, secret or emptyDir`,
     );
@@ -233,7 +253,12 @@ describe("classhub-enforce-pod-security-labels", () => {
   const policy = "classhub-enforce-pod-security-labels";
   it("rejects a namespace enforcing only baseline", async () => {
     await expectOnly(
-      [variant(find(run, TYPES.namespace), (n) => (n.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"))],
+      [
+        variant(
+          find(run, TYPES.namespace),
+          (n) => (n.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+        ),
+      ],
       policy,
       `Expected label pod-security.kubernetes.io/enforce=restricted but found "baseline" in Namespace ${NS}; set metadata.labels["pod-security.kubernetes.io/enforce"] to "restricted" (POD_SECURITY_LABELS in components/namespace/manifests.ts)`,
     );
@@ -246,7 +271,12 @@ describe("classhub-enforce-pod-security-labels", () => {
     );
   });
   it("passes a namespace pinned to a policy version (near miss)", async () => {
-    await expectNone([variant(find(run, TYPES.namespace), (n) => (n.metadata.labels["pod-security.kubernetes.io/enforce-version"] = "v1.33"))]);
+    await expectNone([
+      variant(
+        find(run, TYPES.namespace),
+        (n) => (n.metadata.labels["pod-security.kubernetes.io/enforce-version"] = "v1.33"),
+      ),
+    ]);
   });
 });
 
@@ -268,13 +298,18 @@ describe("classhub-disallow-external-services", () => {
   });
   it("rejects proxy-public when it selects the hub instead of the proxy", async () => {
     await expectOnly(
-      [variant(find(run, TYPES.service, "proxy-public"), (s) => (s.spec.selector["app.kubernetes.io/component"] = "hub"))],
+      [
+        variant(
+          find(run, TYPES.service, "proxy-public"),
+          (s) => (s.spec.selector["app.kubernetes.io/component"] = "hub"),
+        ),
+      ],
       policy,
       `Expected type ClusterIP for a Service other than proxy-public but found LoadBalancer selecting component "hub", not the proxy, in Service ${NS}/proxy-public; set spec.type to ClusterIP (classhub:class.serviceType exposes proxy-public only)`,
     );
   });
   it("passes proxy-public as a LoadBalancer here and as a NodePort in dev (near miss)", async () => {
-    const dev = (await runExamples()).get("dev")!;
+    const dev = (await runExamples(["dev"])).get("dev")!;
     await expectNone([find(run, TYPES.service, "proxy-public")]);
     await expectNone([find(dev, TYPES.service, "proxy-public")], "dev");
   });
@@ -309,7 +344,10 @@ describe("classhub-disallow-metadata-server-egress", () => {
   it("passes an except of exactly 169.254.169.254/32, and the hub's own egress (near miss)", async () => {
     await expectNone([
       variant(singleuser(), (n) => (n.spec.egress[3].to[0].ipBlock.except = ["169.254.169.254/32"])),
-      variant(find(run, TYPES.networkPolicy, "hub-network-policy"), (n) => (n.spec.egress[3].to[0].ipBlock.except = [])),
+      variant(
+        find(run, TYPES.networkPolicy, "hub-network-policy"),
+        (n) => (n.spec.egress[3].to[0].ipBlock.except = []),
+      ),
     ]);
   });
 });
@@ -336,7 +374,12 @@ describe("classhub-enforce-namespaced-rbac", () => {
     const clusterRole: Resource = {
       type: TYPES.clusterRole,
       name: "hub-secrets",
-      inputs: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "hub-secrets" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }] },
+      inputs: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: "hub-secrets" },
+        rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],
+      },
     };
     await expectOnly(
       [clusterRole],
@@ -348,13 +391,28 @@ describe("classhub-enforce-namespaced-rbac", () => {
     const binding: Resource = {
       type: TYPES.clusterRoleBinding,
       name: "hub-admin",
-      inputs: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "hub-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, subjects: [] },
+      inputs: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: "hub-admin" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+        subjects: [],
+      },
     };
-    await expectOnly([binding], policy, `Expected a RoleBinding in the class namespace but found ClusterRoleBinding hub-admin to "admin"; replace it with a RoleBinding to a namespaced Role`);
+    await expectOnly(
+      [binding],
+      policy,
+      `Expected a RoleBinding in the class namespace but found ClusterRoleBinding hub-admin to "admin"; replace it with a RoleBinding to a namespaced Role`,
+    );
   });
   it("rejects a RoleBinding to the edit ClusterRole", async () => {
     await expectOnly(
-      [variant(find(run, TYPES.roleBinding), (b) => (b.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }))],
+      [
+        variant(
+          find(run, TYPES.roleBinding),
+          (b) => (b.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" }),
+        ),
+      ],
       policy,
       `Expected roleRef kind Role but found "ClusterRole" "edit" in RoleBinding ${NS}/${NS}-jupyterhub-hub-role-binding; bind the hub's own namespaced Role (a ClusterRole such as edit can read secrets)`,
     );
@@ -384,7 +442,12 @@ describe("classhub-disallow-secrets-in-configmaps", () => {
   });
   it("rejects a private key in any data value", async () => {
     await expectOnly(
-      [variant(configMap, (c) => (c.data["tls.pem"] = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"))],
+      [
+        variant(
+          configMap,
+          (c) => (c.data["tls.pem"] = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"),
+        ),
+      ],
       policy,
       `Expected no secret in a ConfigMap but found a private key in data key "tls.pem" of ${name}; ${fix}`,
     );
@@ -393,14 +456,23 @@ describe("classhub-disallow-secrets-in-configmaps", () => {
     const secret = find(run, TYPES.secret);
     const cookie = JSON.stringify(secret.inputs).match(/"cookie-secret":"([0-9a-f]{64})"/)![1];
     await expectOnly(
-      [secret, variant(configMap, (c) => (c.data["jupyterhub_config.py"] += `\nc.JupyterHub.cookie_secret = bytes.fromhex("${cookie}")\n`))],
+      [
+        secret,
+        variant(
+          configMap,
+          (c) => (c.data["jupyterhub_config.py"] += `\nc.JupyterHub.cookie_secret = bytes.fromhex("${cookie}")\n`),
+        ),
+      ],
       policy,
       `Expected no Secret values in a ConfigMap but found the value of Secret ${NS}/${NS}-jupyterhub-hub-secret key "cookie-secret" in data key "jupyterhub_config.py" of ${name}; ${fix}`,
     );
   });
   it("passes names that only mention secrets and tokens: tokenUrl, secretName (near miss)", async () => {
     await expectNone([
-      settingsVariant(configMap, (s) => (s.auth.genericOAuth = { tokenUrl: "https://sso.example.edu/token", allowedGroups: [] })),
+      settingsVariant(
+        configMap,
+        (s) => (s.auth.genericOAuth = { tokenUrl: "https://sso.example.edu/token", allowedGroups: [] }),
+      ),
       variant(configMap, (c) => (c.data.secretName = "proxy-public-tls")),
     ]);
   });

@@ -31,7 +31,6 @@ fi
 NICE=(nice -n "${BUILD_NICE:-10}")
 # -pgo=off: kube-apiserver ships a default.pgo that makes builds much slower.
 export GOFLAGS="-trimpath -buildvcs=false -mod=readonly -pgo=off"
-export CGO_ENABLED=${CGO_ENABLED:-0}
 # The language host and the providers must never phone home while building.
 export PULUMI_SKIP_UPDATE_CHECK=true
 
@@ -142,7 +141,15 @@ build_kubectl() {
 # --- Pulumi home with the provider plugins installed offline ---------------------------------
 PULUMI_HOME_DIR=$CACHE/pulumi-home
 install_plugins() {
-  local bin=$PULUMI_DIR/bin/pulumi
+  local bin=$PULUMI_DIR/bin/pulumi f
+  # The CLI looks for its bundled plugins (language host, pulumi-nodejs
+  # provider script) next to its own executable; link them there so it uses
+  # them without warning about plugins found on $PATH.
+  if [[ -f $LANGHOST_DIR/.complete ]]; then
+    for f in "$LANGHOST_DIR"/bin/*; do
+      ln -sfn "$f" "$PULUMI_DIR/bin/$(basename "$f")"
+    done
+  fi
   local dest=$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION
   if [[ -f $dest/pulumi-resource-kubernetes ]] &&
      cmp -s "$dest/pulumi-resource-kubernetes" "$K8S_DIR/bin/pulumi-resource-kubernetes"; then
@@ -170,8 +177,10 @@ for tool in "$@"; do
     kube-apiserver) build_tool kube-apiserver "$KAPI_DIR" build_kapi ;;
     kubectl) build_tool kubectl "$KUBECTL_DIR" build_kubectl ;;
     plugins)
-      [[ -f $PULUMI_DIR/.complete && -f $K8S_DIR/.complete ]] ||
-        { log "plugins: build pulumi and pulumi-resource-kubernetes first"; exit 1; }
+      [[ -f $PULUMI_DIR/.complete && -f $K8S_DIR/.complete && -f $LANGHOST_DIR/.complete ]] || {
+        log "plugins: build pulumi, pulumi-language-nodejs and pulumi-resource-kubernetes first"
+        exit 1
+      }
       install_plugins ;;
     *) log "unknown tool: $tool (known: ${ALL[*]})"; exit 2 ;;
   esac
