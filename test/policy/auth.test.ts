@@ -95,7 +95,9 @@ describe("classhub-require-login-restriction", () => {
   });
   it("passes Google login restricted to a domain, and GitHub restricted to an organization (near miss)", async () => {
     await expectNone(runs.get("data8-fa26")!.resources, { stack: "data8-fa26" });
-    const { rosterFile: _roster, ...seminar } = classOf("gpu-seminar-fa26");
+    // The seminar without its roster file: GitHub logins admitted by organization only.
+    const seminar = classOf("gpu-seminar-fa26");
+    delete seminar.rosterFile;
     const run = await runAs("gpu-seminar-fa26", "gpu-seminar-fa26", {
       class: { ...seminar, expectedStudents: 40, auth: { ...seminar.auth, allowedOrganizations: ["cs294-dl-fa26"] } },
     });
