@@ -5,6 +5,6 @@ import { configKeys } from "../../components/config";
 
 it("the README's config reference lists every key the schema accepts, and no other", () => {
   const readme = fs.readFileSync("README.md", "utf8");
-  const documented = new Set([...readme.matchAll(/^\| `(classhub:[^`]+)` \|/gm)].map((m) => m[1]));
+  const documented = new Set([...readme.matchAll(/^\|\s*`(classhub:[^`]+)`\s*\|/gm)].map((m) => m[1]));
   assert.deepEqual([...documented].sort(), configKeys());
 });

@@ -39,7 +39,7 @@ check "namespace $ns created with enforce=restricted" contains "$out" '"pod-secu
 api POST "/api/v1/namespaces/$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}}' >/dev/null
 priv='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"priv"},"spec":{"containers":[{"name":"c","image":"busybox","securityContext":{"privileged":true}}]}}'
 out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$priv")
-grep -o '"message": *"[^"]*' <<<"$out" | head -1 | cut -c1-200
+sed -n 's/.*"message": *"\(.*\)",*$/  message: \1/p' <<<"$out" | head -1
 check "privileged pod rejected by PodSecurity (dryRun=All)" contains "$out" 'violates PodSecurity'
 okpod='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ok"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}'
 out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$okpod")
