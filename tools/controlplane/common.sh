@@ -1,8 +1,8 @@
 # Shared settings for up.sh / down.sh / status.sh (sourced, not run).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 CP_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # PATH for etcd / kube-apiserver / kubectl from the toolchain cache.
-# shellcheck source=../toolchain/env.sh
+# shellcheck source-path=SCRIPTDIR source=../toolchain/env.sh
 source "$CP_HERE/../toolchain/env.sh"
 
 # All state (certs, token, etcd data, logs, pid files) lives here.

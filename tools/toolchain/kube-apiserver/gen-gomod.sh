@@ -25,4 +25,5 @@ goline=$(grep -m1 '^go ' "$gomod")
 rm -f go.sum
 go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KVER"
 go get -tool "k8s.io/kubernetes/cmd/kubectl@$KVER"
+go get -tool "k8s.io/kubernetes/cmd/kube-controller-manager@$KVER"
 go mod tidy
