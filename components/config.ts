@@ -148,6 +148,8 @@ const clusterSchema = z.discriminatedUnion(
         .strictObject({ home: z.string().min(1), hubDb: z.string().min(1) })
         .partial()
         .prefault({}),
+      /** Do not wait for objects to become ready. Only for a control plane with no kubelet, such as tools/controlplane. */
+      skipAwait: z.boolean().default(false),
     }),
     z.strictObject({
       source: z.literal("stack"),

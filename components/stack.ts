@@ -63,8 +63,22 @@ function connect(config: StackConfig): Connected {
   }
 }
 
+/**
+ * Marks a Kubernetes object so the provider does not wait for it to become ready. A control plane without
+ * kubelet or scheduler (tools/controlplane) never rolls out a Deployment; real clusters never get this.
+ */
+export function skipAwait(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+  const metadata = args.props.metadata as Record<string, any> | undefined;
+  if (!args.type.startsWith("kubernetes:") || metadata === undefined) return undefined;
+  const annotations = { ...metadata.annotations, "pulumi.com/skipAwait": "true" };
+  return { props: { ...args.props, metadata: { ...metadata, annotations } }, opts: args.opts };
+}
+
 /** Builds the stack's resources and returns its outputs. */
 export function buildStack(config: StackConfig): Record<string, pulumi.Input<unknown>> {
+  if (config.cluster.source === "ambient" && config.cluster.skipAwait) {
+    pulumi.runtime.registerStackTransformation(skipAwait);
+  }
   const { target, exports } = connect(config);
   if (config.class === undefined) return exports ?? {};
   const hub = new ClassHub(config.class.namespace, {

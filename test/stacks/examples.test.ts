@@ -271,3 +271,15 @@ describe("bad config through the real program", () => {
     });
   });
 });
+
+describe("waiting for readiness", () => {
+  it("is skipped on every Kubernetes object only when the ambient cluster asks for it", async () => {
+    const skipped = (run: StackRun) =>
+      run.resources.filter((r) => r.inputs.metadata?.annotations?.["pulumi.com/skipAwait"] === "true").length;
+    const local = await runStack("dev", { cluster: { source: "ambient", skipAwait: true } });
+    const objects = local.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.kind);
+    assert.equal(skipped(local), objects.length);
+    assert.equal(skipped(runs.get("dev")!), 0);
+    assert.equal(skipped(runs.get("gpu-seminar-fa26")!), 0);
+  });
+});

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Builds classhub's local, offline toolchain from Go modules:
-#   pulumi CLI, a Node.js language host, the Kubernetes resource plugin,
-#   etcd, kube-apiserver, kube-controller-manager and kubectl,
-# and installs the resource plugin into a Pulumi home inside the cache.
+#   pulumi CLI, a Node.js language host, the Kubernetes resource plugin, a
+#   local stand-in for the random resource plugin, etcd, kube-apiserver,
+#   kube-controller-manager and kubectl,
+# and installs the resource plugins into a Pulumi home inside the cache.
 #
 # Each tool lands in ${CLASSHUB_CACHE:-$HOME/.cache/classhub}/<tool>-<version>/
-# and is rebuilt only when that directory is missing or incomplete, so a second
-# run with everything cached takes seconds.
+# and is rebuilt only when that directory is missing or incomplete (or, for the
+# tools whose code lives here, when that code changed), so a second run with
+# everything cached takes seconds.
 #
 # Only the Go module proxy is needed (go build downloads modules into the Go
 # module cache). Each tool has a small wrapper module next to this script
 # (go.mod/go.sum, plus a main.go where upstream's main cannot be used as is).
 #
 # Usage: tools/toolchain/build.sh [tool ...]
-#   tools: pulumi pulumi-language-nodejs pulumi-resource-kubernetes etcd
-#          kube-apiserver kube-controller-manager kubectl plugins
+#   tools: pulumi pulumi-language-nodejs pulumi-resource-kubernetes
+#          pulumi-resource-random etcd kube-apiserver kube-controller-manager
+#          kubectl plugins
 #          (default: all of them, in that order)
 # Env:   CLASSHUB_CACHE  cache root (default $HOME/.cache/classhub)
 #        GO              go binary (default: go on PATH, else /usr/local/go/bin/go)
@@ -40,13 +43,17 @@ mkdir -p "$CACHE"
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 now() { date +%s; }
 
-# build_tool NAME DIR FN: runs FN (which must fill "$tmp") unless DIR/.complete
-# exists; then moves the result into DIR atomically.
+# build_tool NAME DIR FN [STAMP]: runs FN (which must fill "$tmp") unless
+# DIR/.complete exists (and, when STAMP is given, DIR/.source-stamp holds it);
+# then moves the result into DIR atomically.
 build_tool() {
-  local name=$1 dir=$2 fn=$3
+  local name=$1 dir=$2 fn=$3 stamp=${4:-}
   if [[ -f $dir/.complete ]]; then
-    log "$name: cached in $dir"
-    return 0
+    if [[ -z $stamp || $(cat "$dir/.source-stamp" 2>/dev/null) == "$stamp" ]]; then
+      log "$name: cached in $dir"
+      return 0
+    fi
+    log "$name: sources changed since the cached build, rebuilding"
   fi
   local tmp="$dir.tmp.$$" t0
   rm -rf "$tmp"
@@ -60,6 +67,7 @@ build_tool() {
   fi
   local secs=$(( $(now) - t0 ))
   printf '%s\n' "$secs" > "$tmp/.build-seconds"
+  [[ -z $stamp ]] || printf '%s\n' "$stamp" > "$tmp/.source-stamp"
   touch "$tmp/.complete"
   rm -rf "$dir"
   mv "$tmp" "$dir"
@@ -68,6 +76,11 @@ build_tool() {
 
 moddir() { # moddir WRAPPER_DIR MODULE: source dir of MODULE (downloaded if needed)
   (cd "$1" && "$GO" mod download "$2" && "$GO" list -m -f '{{.Dir}}' "$2")
+}
+
+# src_stamp DIR: hash of the Go sources of one of the tools written here.
+src_stamp() {
+  (cd "$1" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16)
 }
 
 gobuild() { # gobuild WRAPPER_DIR OUT LDFLAGS PKG
@@ -118,6 +131,13 @@ build_k8s_provider() {
   rm -rf "$work"
 }
 
+# --- random resource plugin (local stand-in, see README.md) -------------------------
+RANDOM_DIR=$CACHE/pulumi-resource-random-$RANDOM_PROVIDER_VERSION
+build_random_provider() {
+  gobuild "$HERE/pulumi-resource-random" "$1/bin/pulumi-resource-random" \
+    "-X main.version=$RANDOM_PROVIDER_VERSION" .
+}
+
 # --- etcd ----------------------------------------------------------------------------
 ETCD_DIR=$CACHE/etcd-$ETCD_VERSION
 build_etcd() {
@@ -152,7 +172,7 @@ build_kcm() {
 # --- Pulumi home with the provider plugins installed offline ---------------------------------
 PULUMI_HOME_DIR=$CACHE/pulumi-home
 install_plugins() {
-  local bin=$PULUMI_DIR/bin/pulumi f
+  local f
   # The CLI looks for its bundled plugins (language host, pulumi-nodejs
   # provider script) next to its own executable; link them there so it uses
   # them without warning about plugins found on $PATH.
@@ -161,29 +181,44 @@ install_plugins() {
       ln -sfn "../../$(basename "$LANGHOST_DIR")/bin/$(basename "$f")" "$PULUMI_DIR/bin/$(basename "$f")"
     done
   fi
-  local dest=$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION
-  if [[ -f $dest/pulumi-resource-kubernetes ]] &&
-     cmp -s "$dest/pulumi-resource-kubernetes" "$K8S_DIR/bin/pulumi-resource-kubernetes"; then
-    log "plugins: kubernetes v$K8S_PROVIDER_VERSION already installed in $PULUMI_HOME_DIR"
+  install_resource_plugin kubernetes "$K8S_PROVIDER_VERSION" "$K8S_DIR/bin/pulumi-resource-kubernetes"
+  if [[ -f $RANDOM_DIR/.complete ]]; then
+    install_resource_plugin random "$RANDOM_PROVIDER_VERSION" "$RANDOM_DIR/bin/pulumi-resource-random"
   else
-    log "plugins: installing kubernetes v$K8S_PROVIDER_VERSION into $PULUMI_HOME_DIR"
-    PULUMI_HOME=$PULUMI_HOME_DIR PULUMI_SKIP_UPDATE_CHECK=true \
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
-      "$bin" plugin install resource kubernetes "v$K8S_PROVIDER_VERSION" \
-        --file "$K8S_DIR/bin/pulumi-resource-kubernetes" --reinstall --non-interactive
+    log "plugins: random v$RANDOM_PROVIDER_VERSION not built yet (build.sh pulumi-resource-random)"
   fi
-  log "plugins: random v$RANDOM_PROVIDER_VERSION NOT built: the Go module proxy serves no" \
-      "version of github.com/pulumi/pulumi-random/provider/v4 (see README.md here)"
 }
 
-ALL=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes etcd kube-apiserver kube-controller-manager kubectl plugins)
+# install_resource_plugin NAME VERSION BINARY: pulumi plugin install --file,
+# unless PULUMI_HOME already holds that very binary.
+install_resource_plugin() {
+  local name=$1 ver=$2 file=$3
+  local dest=$PULUMI_HOME_DIR/plugins/resource-$name-v$ver
+  if [[ -f $dest/pulumi-resource-$name ]] && cmp -s "$dest/pulumi-resource-$name" "$file"; then
+    log "plugins: $name v$ver already installed in $PULUMI_HOME_DIR"
+  else
+    log "plugins: installing $name v$ver into $PULUMI_HOME_DIR"
+    PULUMI_HOME=$PULUMI_HOME_DIR PULUMI_SKIP_UPDATE_CHECK=true \
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
+      "$PULUMI_DIR/bin/pulumi" plugin install resource "$name" "v$ver" \
+        --file "$file" --reinstall --non-interactive
+  fi
+}
+
+ALL=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-random etcd kube-apiserver
+     kube-controller-manager kubectl plugins)
 (( $# )) || set -- "${ALL[@]}"
 t_start=$(now)
 for tool in "$@"; do
   case $tool in
     pulumi) build_tool pulumi "$PULUMI_DIR" build_pulumi ;;
-    pulumi-language-nodejs) build_tool pulumi-language-nodejs "$LANGHOST_DIR" build_langhost ;;
+    pulumi-language-nodejs)
+      build_tool pulumi-language-nodejs "$LANGHOST_DIR" build_langhost \
+        "$(src_stamp "$HERE/pulumi-language-nodejs")" ;;
     pulumi-resource-kubernetes) build_tool pulumi-resource-kubernetes "$K8S_DIR" build_k8s_provider ;;
+    pulumi-resource-random)
+      build_tool pulumi-resource-random "$RANDOM_DIR" build_random_provider \
+        "$(src_stamp "$HERE/pulumi-resource-random")" ;;
     etcd) build_tool etcd "$ETCD_DIR" build_etcd ;;
     kube-apiserver) build_tool kube-apiserver "$KAPI_DIR" build_kapi ;;
     kubectl) build_tool kubectl "$KUBECTL_DIR" build_kubectl ;;

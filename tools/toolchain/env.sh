@@ -7,8 +7,8 @@
 #
 # Sets PATH (pulumi, language host, etcd, kube-apiserver,
 # kube-controller-manager, kubectl and node, when built), PULUMI_HOME (with the
-# kubernetes plugin installed), and turns off the Pulumi CLI's update check and
-# automatic plugin downloads.
+# kubernetes and random plugins installed), and turns off the Pulumi CLI's
+# update check and automatic plugin downloads.
 # shellcheck shell=bash
 
 __classhub_env() {

@@ -11,4 +11,4 @@ K8S_PROVIDER_VERSION=4.34.2
 # (commit f47bc2d6f199 = upstream tag v4.25.0). Keep in sync with
 # pulumi-resource-kubernetes/go.mod.
 K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
-RANDOM_PROVIDER_VERSION=4.21.2      # not buildable here, see README.md
+RANDOM_PROVIDER_VERSION=4.21.2      # @pulumi/random; local stand-in plugin, see README.md

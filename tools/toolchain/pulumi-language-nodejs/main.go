@@ -7,9 +7,12 @@
 // implements just what `pulumi preview/up/destroy/refresh` need: it starts the
 // @pulumi/pulumi run script (`@pulumi/pulumi/cmd/run`) from the program's
 // node_modules with the same arguments and environment the upstream host
-// uses. It does not install dependencies, generate code or run policy packs,
-// and it reports no required plugins (the engine then loads each provider
-// plugin from PULUMI_HOME when the program first uses it).
+// uses. RunPlugin starts Node.js policy packs (`pulumi preview --policy-pack`,
+// via `@pulumi/pulumi/cmd/run-policy-pack`) and Node.js plugins
+// (`@pulumi/pulumi/cmd/run-plugin`) the way upstream's host does. It does not
+// install dependencies or generate code, and it reports no required plugins
+// (the engine then loads each provider plugin from PULUMI_HOME when the
+// program first uses it).
 package main
 
 import (
@@ -32,6 +35,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
@@ -43,6 +47,9 @@ import (
 // Exit code the Node.js run script uses after it already printed an
 // actionable message; the engine should then stop without adding its own.
 const exitAfterUserMessage = 32
+
+// apitype.AnalyzerPlugin, spelled out to keep apitype's dependencies out.
+const analyzerPluginKind = "analyzer"
 
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
@@ -192,6 +199,11 @@ func resolveRunScript(ctx context.Context, node, programDir string) (string, err
 	if mod == "" {
 		mod = "@pulumi/pulumi/cmd/run"
 	}
+	return resolveModule(ctx, node, programDir, mod)
+}
+
+// resolveModule resolves the node module mod from dir.
+func resolveModule(ctx context.Context, node, programDir, mod string) (string, error) {
 	script := fmt.Sprintf("console.log(require.resolve(%q, {paths: [%q]}))", mod, programDir)
 	cmd := exec.CommandContext(ctx, node, "-e", script)
 	cmd.Dir = programDir
@@ -309,4 +321,151 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// RunPlugin runs a plugin written in Node.js: a policy pack (kind "analyzer",
+// what `pulumi preview --policy-pack DIR` asks for when DIR's
+// PulumiPolicy.yaml says `runtime: nodejs`) or a resource/tool plugin with a
+// PulumiPlugin.yaml. Like upstream's host it runs
+// @pulumi/pulumi/cmd/run-policy-pack (resp. cmd/run-plugin) resolved from the
+// plugin's own node_modules, and for policy packs puts the SDK's PolicyProxy
+// in front of the pack: the proxy receives the engine's ConfigureStack call,
+// then starts the pack with the stack's organization/project/stack/config in
+// PULUMI_NODEJS_* / PULUMI_CONFIG and forwards all other analyzer calls to it.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	info := req.GetInfo()
+	if info == nil {
+		return status.Error(codes.InvalidArgument, "missing plugin program info")
+	}
+	logging.V(5).Infof("language host: running %s plugin in %s", req.GetKind(), info.GetProgramDirectory())
+
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	// Best effort; closed explicitly (with error check) at the end as well.
+	defer closer.Close()
+
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return fmt.Errorf("could not find node on the $PATH: %w", err)
+	}
+	opts, err := parseOptions(info.GetOptions().AsMap())
+	if err != nil {
+		return err
+	}
+	env := req.GetEnv()
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
+	}
+
+	isPolicy := req.GetKind() == analyzerPluginKind
+	var mod string
+	if isPolicy {
+		mod = "@pulumi/pulumi/cmd/run-policy-pack"
+	} else {
+		mod = os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
+		if mod == "" {
+			mod = "@pulumi/pulumi/cmd/run-plugin"
+		}
+	}
+	runPath, err := resolveModule(ctx, node, info.GetProgramDirectory(), mod)
+	if err != nil {
+		if isPolicy {
+			return fmt.Errorf("%w (install the policy pack's dependencies: npm ci in its directory)", err)
+		}
+		return err
+	}
+
+	args, err := shlex.Split(opts.nodeargs)
+	if err != nil {
+		return err
+	}
+	args = append(args, runPath)
+	// Policy packs take the program directory last (run-policy-pack's usage is
+	// `<engine-address> <program>`), other plugins take it first.
+	if isPolicy {
+		args = append(args, req.GetArgs()...)
+		args = append(args, info.GetProgramDirectory())
+	} else {
+		args = append(args, info.GetProgramDirectory())
+		args = append(args, req.GetArgs()...)
+	}
+
+	var proxy *sdk.PolicyProxy
+	if isPolicy {
+		// The proxy prints its own port on the plugin's stdout (the engine
+		// connects to it) and hands back the writer the pack's stdout must go to
+		// (the proxy reads the pack's port from it).
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start policy pack proxy: %w", err)
+		}
+		cfg, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get stack configuration: %w", err)
+		}
+		if cfg != nil {
+			add := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			add("PULUMI_NODEJS_ORGANIZATION", cfg.GetOrganization())
+			add("PULUMI_NODEJS_PROJECT", cfg.GetProject())
+			add("PULUMI_NODEJS_STACK", cfg.GetStack())
+			add("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(cfg.GetDryRun()))
+			if cfg.GetConfig() != nil {
+				b, err := json.Marshal(cfg.GetConfig())
+				if err != nil {
+					return fmt.Errorf("could not marshal stack configuration: %w", err)
+				}
+				add("PULUMI_CONFIG", string(b))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 5 * time.Second
+	// Node.js policy packs have always run in the pack's own directory.
+	if isPolicy {
+		cmd.Dir = info.GetProgramDirectory()
+	} else {
+		cmd.Dir = req.GetPwd()
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	logging.V(5).Infof("language host launching plugin: %s", cmd)
+
+	run := func() error {
+		if err := cmd.Start(); err != nil {
+			if proxy != nil {
+				proxy.Abort(err)
+			}
+			return err
+		}
+		if proxy != nil {
+			// Waits for the pack to exit.
+			return proxy.Attach(ctx, cmd)
+		}
+		return cmd.Wait()
+	}
+	if err := run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", exitErr.ExitCode())
+		}
+		return fmt.Errorf("Problem executing plugin program (could not run language executor): %w", err)
+	}
+	return closer.Close()
 }
