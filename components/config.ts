@@ -448,12 +448,8 @@ function classProblems(cls: ClassConfig, cluster: ClusterConfig, raw: RawConfig)
       at(`profiles[${i}].gpus`, p.gpus, "needs a GPU node pool; set classhub:cluster.gke.gpuPool");
     }
   });
-  if (cls.profiles.filter((p) => p.default).length > 1)
-    at(
-      "profiles",
-      cls.profiles.filter((p) => p.default).map((p) => p.slug),
-      "more than one profile is marked default; mark one",
-    );
+  const defaults = cls.profiles.filter((p) => p.default).map((p) => p.slug);
+  if (defaults.length > 1) at("profiles", defaults, "more than one profile is marked default; mark one");
 
   if (cls.nodePort !== undefined && serviceType(cls, cluster) !== "NodePort") {
     at("nodePort", cls.nodePort, "only applies with serviceType NodePort");

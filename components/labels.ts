@@ -9,6 +9,14 @@ export function selectorLabels(instance: string, component: Component): Record<s
   return { "app.kubernetes.io/instance": instance, "app.kubernetes.io/component": component };
 }
 
+/** A NetworkPolicy peer or target: one component's pods in one class. */
+export function podsOf(instance: string, component: Component) {
+  return { podSelector: { matchLabels: selectorLabels(instance, component) } };
+}
+
+/** Annotation that lets a later `pulumi up` adopt an object a previous destroy retained. */
+export const ADOPT_ANNOTATION = { "pulumi.com/patchForce": "true" };
+
 /** All labels for an object of one component in one class. */
 export function labels(instance: string, component: Component): Record<string, string> {
   return {

@@ -72,9 +72,7 @@ async function main(): Promise<void> {
       const preview = await measure(env, ["preview", "--stack", stack]);
       const create = await measure(env, ["up", "--yes", "--skip-preview", "--stack", stack]);
       const state = JSON.parse(env.ok("pulumi", ["stack", "export", "--stack", stack], undefined, env.project));
-      const objects = (state.deployment.resources as any[]).filter(
-        (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"),
-      ).length;
+      const objects = (state.deployment.resources as any[]).filter((r) => r.type.startsWith("kubernetes:")).length;
       const noop = await measure(env, ["up", "--yes", "--skip-preview", "--expect-no-changes", "--stack", stack]);
       const destroy = await measure(env, ["destroy", "--yes", "--skip-preview", "--stack", stack]);
       const peak = Math.max(preview.peakMiB, create.peakMiB, noop.peakMiB, destroy.peakMiB);

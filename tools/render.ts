@@ -90,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
     path.join(out, "kubernetes.yaml"),
     objects.map((o) => stringify(o, { sortMapEntries: false })).join("---\n"),
   );
-  fs.writeFileSync(path.join(out, "gcp.txt"), gcpSummary(run.resources));
+  const gcp = gcpSummary(run.resources);
+  fs.writeFileSync(path.join(out, "gcp.txt"), gcp);
   const outputs = Object.fromEntries(
     Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]),
   );
@@ -98,9 +99,7 @@ async function main(argv: string[]): Promise<number> {
   const configMap = objects.find((o) => o.kind === "ConfigMap" && o.data?.[SETTINGS_FILE] !== undefined);
   if (configMap !== undefined) fs.writeFileSync(path.join(out, SETTINGS_FILE), configMap.data[SETTINGS_FILE]);
 
-  process.stdout.write(
-    `${stack}: ${objects.length} Kubernetes objects (${count(objects)}); ${gcpSummary(run.resources).split("\n")[0]}\n`,
-  );
+  process.stdout.write(`${stack}: ${objects.length} Kubernetes objects (${count(objects)}); ${gcp.split("\n")[0]}\n`);
   process.stdout.write(`wrote ${out}/\n`);
   return 0;
 }

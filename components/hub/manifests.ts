@@ -1,7 +1,7 @@
 // Pure builders for the hub's Kubernetes objects.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { labels, selectorLabels } from "../labels";
+import { ADOPT_ANNOTATION, labels, podsOf, selectorLabels } from "../labels";
 import { bytes } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
 import {
@@ -89,7 +89,7 @@ export function databaseClaim(
 ): k8s.types.input.core.v1.PersistentVolumeClaim {
   return {
     // Named: a later `up` after a destroy adopts the retained claim by this name.
-    metadata: { ...meta(ns, "hub-db"), annotations: { "pulumi.com/patchForce": "true" } },
+    metadata: { ...meta(ns, "hub-db"), annotations: ADOPT_ANNOTATION },
     spec: {
       accessModes: ["ReadWriteOnce"],
       ...(storageClass === undefined ? {} : { storageClassName: storageClass }),
@@ -193,18 +193,17 @@ export function service(ns: string): k8s.types.input.core.v1.Service {
  * servers, the Kubernetes API and the OAuth provider (both HTTPS, at addresses that differ per cluster).
  */
 export function networkPolicy(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
-  const from = (component: "proxy" | "singleuser-server") => ({
-    podSelector: { matchLabels: selectorLabels(ns, component) },
-  });
   return {
     metadata: meta(ns),
     spec: {
-      podSelector: { matchLabels: selectorLabels(ns, "hub") },
+      podSelector: podsOf(ns, "hub").podSelector,
       policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [from("proxy"), from("singleuser-server")], ports: [{ protocol: "TCP", port: HUB_PORT }] }],
+      ingress: [
+        { from: [podsOf(ns, "proxy"), podsOf(ns, "singleuser-server")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
+      ],
       egress: [
-        { to: [from("proxy")], ports: [{ protocol: "TCP", port: PROXY_API_PORT }] },
-        { to: [from("singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
+        { to: [podsOf(ns, "proxy")], ports: [{ protocol: "TCP", port: PROXY_API_PORT }] },
+        { to: [podsOf(ns, "singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
         DNS_EGRESS,
         {
           to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],

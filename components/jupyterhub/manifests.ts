@@ -2,7 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { HUB_PORT, SINGLEUSER_PORT } from "../hub/settings";
 import { HTTP_PORT, HTTPS_PORT } from "../proxy/manifests";
-import { labels, selectorLabels } from "../labels";
+import { labels, podsOf } from "../labels";
 import { DNS_EGRESS } from "../security";
 
 /**
@@ -13,17 +13,18 @@ export const BLOCKED_EGRESS = ["169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", 
 
 /** Student servers: reached only by the proxy and the hub; they reach the hub, the proxy, DNS and the public internet. */
 export function singleuserNetworkPolicy(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
-  const pods = (component: "hub" | "proxy") => ({ podSelector: { matchLabels: selectorLabels(ns, component) } });
   return {
     metadata: { namespace: ns, labels: labels(ns, "singleuser-server") },
     spec: {
-      podSelector: { matchLabels: selectorLabels(ns, "singleuser-server") },
+      podSelector: podsOf(ns, "singleuser-server").podSelector,
       policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [pods("proxy"), pods("hub")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] }],
+      ingress: [
+        { from: [podsOf(ns, "proxy"), podsOf(ns, "hub")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
+      ],
       egress: [
-        { to: [pods("hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
+        { to: [podsOf(ns, "hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
         {
-          to: [pods("proxy")],
+          to: [podsOf(ns, "proxy")],
           ports: [
             { protocol: "TCP", port: HTTP_PORT },
             { protocol: "TCP", port: HTTPS_PORT },

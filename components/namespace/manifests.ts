@@ -2,7 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { ClassConfig } from "../config";
 import { classSize } from "../hub/settings";
-import { labels } from "../labels";
+import { ADOPT_ANNOTATION, labels } from "../labels";
 import { bytes, formatBytes, formatCpu } from "../quantity";
 
 type Metadata = k8s.types.input.meta.v1.ObjectMeta;
@@ -19,9 +19,6 @@ export const POD_SECURITY_LABELS = {
   "pod-security.kubernetes.io/warn": "restricted",
   "pod-security.kubernetes.io/warn-version": "latest",
 };
-
-/** Annotation that lets a later `pulumi up` adopt an object a previous destroy retained. */
-export const ADOPT_ANNOTATION = { "pulumi.com/patchForce": "true" };
 
 export function namespace(name: string): k8s.types.input.core.v1.Namespace {
   return {

@@ -2,7 +2,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE, SINGLEUSER_PORT } from "../hub/settings";
-import { labels, selectorLabels } from "../labels";
+import { labels, podsOf, selectorLabels } from "../labels";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
 
 /** The tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
@@ -153,21 +153,18 @@ export function publicService(ns: string, o: PublicServiceOptions): k8s.types.in
 
 /** Anyone may reach the public ports; only the hub may reach the API. The proxy talks only to the hub and servers. */
 export function networkPolicy(ns: string, tls: boolean): k8s.types.input.networking.v1.NetworkPolicy {
-  const pods = (component: "hub" | "singleuser-server") => ({
-    podSelector: { matchLabels: selectorLabels(ns, component) },
-  });
   return {
     metadata: meta(ns),
     spec: {
-      podSelector: { matchLabels: selectorLabels(ns, "proxy") },
+      podSelector: podsOf(ns, "proxy").podSelector,
       policyTypes: ["Ingress", "Egress"],
       ingress: [
         { ports: [HTTP_PORT, ...(tls ? [HTTPS_PORT] : [])].map((port) => ({ protocol: "TCP", port })) },
-        { from: [pods("hub")], ports: [{ protocol: "TCP", port: PROXY_API_PORT }] },
+        { from: [podsOf(ns, "hub")], ports: [{ protocol: "TCP", port: PROXY_API_PORT }] },
       ],
       egress: [
-        { to: [pods("hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
-        { to: [pods("singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
+        { to: [podsOf(ns, "hub")], ports: [{ protocol: "TCP", port: HUB_PORT }] },
+        { to: [podsOf(ns, "singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
         DNS_EGRESS,
       ],
     },

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { HubSettings } from "../../components/hub/settings";
 import { type RecordedResource, runStack, type StackRun } from "../../tools/mockrun";
+import { rawConfig } from "../support/stacks";
 
 const CLASS_STACKS = ["dev", "data8-fa26", "gpu-seminar-fa26"];
 const runs = new Map<string, StackRun>();
@@ -235,8 +236,7 @@ const identities = (resources: RecordedResource[]) =>
 describe("changing a class replaces nothing", () => {
   it("image, resources, roster and culling timeout leave every resource and object name unchanged", async () => {
     const before = runs.get("dev")!;
-    const cls =
-      JSON.parse(JSON.stringify(settingsOf(before))) && (await import("../support/stacks")).rawConfig("dev").class;
+    const cls = rawConfig("dev").class;
     const changed = await runStack("dev", {
       class: {
         ...(cls as any),
@@ -260,7 +260,7 @@ describe("changing a class replaces nothing", () => {
 
 describe("bad config through the real program", () => {
   it("stops with the key named and registers nothing", async () => {
-    const raw = (await import("../support/stacks")).rawConfig("dev").class as any;
+    const raw = rawConfig("dev").class as any;
     await assert.rejects(runStack("dev", { class: { ...raw, resources: { memoryLimit: "lots" } } }), (e: Error) => {
       assert.match(
         e.message,
