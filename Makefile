@@ -24,12 +24,22 @@ test: deps
 	$(MAKE) lint
 	$(MAKE) test-node
 	$(MAKE) test-python
+	$(MAKE) test-go
 
 test-node: deps
 	npm test
 
 test-python: deps
 	.venv/bin/pytest test/hub
+
+# Unit tests of the toolchain's own Go programs (the Node.js language host and the random provider stand-in).
+# Same go and GOFLAGS as tools/toolchain/build.sh, so both share the Go build cache. Tests that start node skip without it.
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+.PHONY: test-go
+test-go:
+	for d in pulumi-language-nodejs pulumi-resource-random; do \
+	  (cd tools/toolchain/$$d && GOFLAGS="-trimpath -buildvcs=false -mod=readonly -pgo=off" $(GO) test ./...) || exit 1; \
+	done
 
 # The real engine and a real API server on 127.0.0.1; builds the offline toolchain first if it is missing.
 test-live: deps
