@@ -375,6 +375,34 @@ function classProblems(cls: ClassConfig, cluster: ClusterConfig, raw: RawConfig)
     }
   }
 
+  if (auth.type === "google" && auth.hostedDomain.length > 0) {
+    // OAuthenticator blocks an account whose Google Workspace domain (the hd claim) is not a hosted domain
+    // before it reads the allow-list, so a listed user of another domain could never log in.
+    const domains = auth.hostedDomain;
+    for (const list of ["admins", "roster"] as const) {
+      cls[list].forEach((user, i) => {
+        if (pattern.test(user) && !domains.includes(user.split("@")[1])) {
+          at(
+            `${list}[${i}]`,
+            user,
+            `is outside auth.hostedDomain ${show(domains)}, and Google login refuses other domains before it reads ` +
+              `the ${list}; list the person's ${domains.join(" or ")} account, or drop auth.hostedDomain and rely on the roster`,
+          );
+        }
+      });
+    }
+  }
+
+  if (cls.hostname !== undefined && cluster.source === "gke" && "clusterIssuer" in cls.tls) {
+    at(
+      "tls",
+      cls.tls,
+      "a cluster this stack creates (classhub:cluster.source gke) has no cert-manager to issue the certificate; " +
+        "set classhub:class.tls.secretName to a kubernetes.io/tls Secret in the class namespace, " +
+        "or run the class on a platform cluster stack that has cert-manager (classhub:cluster.source stack)",
+    );
+  }
+
   if (auth.type === "dummy") {
     if (!DUMMY_STACKS.test(raw.stack)) {
       at(

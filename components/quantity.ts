@@ -39,7 +39,34 @@ export function formatBytes(value: number): string {
   return String(value);
 }
 
-/** CPU cores as a Kubernetes quantity: whole cores stay numbers, fractions become millicores. */
+/**
+ * CPU cores in whole millicores, rounded up. The API server keeps no finer precision than 1m and rounds a pod's
+ * CPU up to it, from the decimal text it receives: the shortest decimal of the float, as both JSON.stringify and
+ * Python's json write it (0.1 + 0.2 arrives as 0.30000000000000004, so 301m). A bound derived from a value (a
+ * LimitRange maximum, a quota) must round the same way, or it would be stricter than the pod it bounds.
+ */
+export function millicores(cores: number): number {
+  const decimal = /^(\d+)(?:\.(\d+))?$/.exec(String(cores));
+  // Exponent notation: far below a millicore (1e-7) or far above any node.
+  if (decimal === null) return Math.ceil(cores * 1000);
+  const [, whole, fraction = ""] = decimal;
+  const milli = Number(whole) * 1000 + Number(fraction.slice(0, 3).padEnd(3, "0"));
+  return /[1-9]/.test(fraction.slice(3)) ? milli + 1 : milli;
+}
+
+/** CPU cores as a Kubernetes quantity, never below the value: whole cores stay numbers, others become millicores. */
 export function formatCpu(cores: number): string {
-  return Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`;
+  const milli = millicores(cores);
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+/** A Kubernetes CPU quantity (`2`, `500m`, `0.25`) in millicores, rounded up like the API server does. */
+export function parseCpu(value: string): number {
+  return value.endsWith("m") ? Math.ceil(Number(value.slice(0, -1))) : millicores(Number(value));
+}
+
+/** What one container asks for and may use, as Kubernetes quantities. */
+export interface ContainerResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
 }

@@ -263,6 +263,7 @@ def validate(data: Any, source: str = "hub-settings.json") -> None:
             "publicUrl",
             "concurrentSpawnLimit",
             "activeServerLimit",
+            "lastActivityInterval",
             "namedServers",
             "adminAccess",
             "logLevel",
@@ -277,6 +278,7 @@ def validate(data: Any, source: str = "hub-settings.json") -> None:
     v.url("hub.publicUrl", hub["publicUrl"], nullable=True)
     v.integer("hub.concurrentSpawnLimit", hub["concurrentSpawnLimit"], minimum=1)
     v.integer("hub.activeServerLimit", hub["activeServerLimit"], minimum=0)
+    v.integer("hub.lastActivityInterval", hub["lastActivityInterval"], minimum=1)
     v.boolean("hub.namedServers", hub["namedServers"])
     v.boolean("hub.adminAccess", hub["adminAccess"])
     v.choice("hub.logLevel", hub["logLevel"], LOG_LEVELS)
@@ -306,9 +308,11 @@ def validate(data: Any, source: str = "hub-settings.json") -> None:
     v.dns_label("storage.volumeName", storage["volumeName"])
 
     culler = v.obj(
-        "culler", ("enabled", "timeoutSeconds", "everySeconds", "maxAgeSeconds", "concurrency")
+        "culler",
+        ("enabled", "apiUrl", "timeoutSeconds", "everySeconds", "maxAgeSeconds", "concurrency"),
     )
     v.boolean("culler.enabled", culler["enabled"])
+    v.url("culler.apiUrl", culler["apiUrl"])
     v.integer("culler.timeoutSeconds", culler["timeoutSeconds"], minimum=1)
     v.integer("culler.everySeconds", culler["everySeconds"], minimum=1)
     v.integer("culler.maxAgeSeconds", culler["maxAgeSeconds"], minimum=0)

@@ -40,6 +40,9 @@ c.JupyterHub.cleanup_servers = False
 c.JupyterHub.concurrent_spawn_limit = require("hub.concurrentSpawnLimit")
 c.JupyterHub.active_server_limit = require("hub.activeServerLimit")  # 0 = no limit
 c.JupyterHub.allow_named_servers = require("hub.namedServers")
+# How often the hub reads the proxy's routes, and restores any that are
+# missing: after a proxy restart, students' routes are back within this.
+c.JupyterHub.last_activity_interval = require("hub.lastActivityInterval")
 
 c.JupyterHub.cookie_secret = secret("JPY_COOKIE_SECRET", hex64=True)
 c.CryptKeeper.keys = [secret("JUPYTERHUB_CRYPT_KEY", hex64=True)]
@@ -252,7 +255,10 @@ c.KubeSpawner.delete_pvc = False
 
 c.JupyterHub.services = []
 if require("culler.enabled"):
-    # Stops idle servers. No --cull-users: it never deletes users.
+    # Stops idle servers. No --cull-users: it never deletes users. --url is
+    # the hub API on loopback: the culler runs in the hub pod, and the URL
+    # JupyterHub would give it (via the hub Service) is not allowed by the
+    # hub's NetworkPolicy.
     c.JupyterHub.services.append(
         {
             "name": "idle-culler",
@@ -261,6 +267,7 @@ if require("culler.enabled"):
                 "python3",
                 "-m",
                 "jupyterhub_idle_culler",
+                f"--url={require('culler.apiUrl')}",
                 f"--timeout={require('culler.timeoutSeconds')}",
                 f"--cull-every={require('culler.everySeconds')}",
                 f"--concurrency={require('culler.concurrency')}",

@@ -14,6 +14,8 @@ export interface RecordedOptions {
   parent?: string;
   /** `type::name` of the explicit provider, if any. */
   provider?: string;
+  /** `type::name` of each explicit dependency (dependsOn). */
+  dependsOn: string[];
   aliases: number;
 }
 
@@ -31,6 +33,8 @@ export interface RecordedResource {
 export interface StackRun {
   stack: string;
   resources: RecordedResource[];
+  /** Existing objects the program reads (`.get`), as `type::id`; the engine neither creates nor analyzes them. */
+  reads: string[];
   outputs: Record<string, unknown>;
   /** Names of stack outputs that are secret. */
   secretOutputs: string[];
@@ -44,6 +48,13 @@ export const MOCK_CLUSTER_STACK_OUTPUTS = {
   region: "us-central1",
   storageClasses: { home: "classhub-home", hubDb: "classhub-hub-db" },
   gpuAcceleratorType: "nvidia-tesla-t4",
+};
+
+/** The EndpointSlice default/kubernetes the mock cluster reports. */
+export const MOCK_API_SERVER_SLICE = {
+  addressType: "IPv4",
+  endpoints: [{ addresses: ["172.16.0.2"] }],
+  ports: [{ name: "https", port: 443, protocol: "TCP" }],
 };
 
 const hash = (text: string, length: number) => crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -83,6 +94,9 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
       };
     case "gcp:compute/address:Address":
       return { ...inputs, address: "203.0.113.10" };
+    case "kubernetes:discovery.k8s.io/v1:EndpointSlice":
+      // The API server's own slice, default/kubernetes, as a GKE private cluster has it.
+      return { ...inputs, ...MOCK_API_SERVER_SLICE };
     default:
       return inputs;
   }
@@ -109,6 +123,7 @@ export async function runProgram(
   program: () => Record<string, unknown>,
 ): Promise<StackRun> {
   const resources = new Map<string, RecordedResource>();
+  const reads: string[] = [];
   const options = new Map<string, RecordedOptions>();
   const props = new Map<string, Record<string, unknown>>();
 
@@ -117,13 +132,17 @@ export async function runProgram(
       newResource: (args) => {
         const inputs = unwrapSecrets(args.inputs);
         const state = mockState(args.type, args.name, inputs);
+        if (args.id !== undefined && args.id !== "") {
+          reads.push(`${args.type}::${args.id}`);
+          return { id: args.id, state };
+        }
         resources.set(key(args.type, args.name), {
           type: args.type,
           name: args.name,
           custom: args.custom ?? true,
           inputs,
           props: {},
-          options: { aliases: 0 },
+          options: { aliases: 0, dependsOn: [] },
         });
         return { id: `${args.name}-id`, state };
       },
@@ -151,6 +170,7 @@ export async function runProgram(
         parent: ref(o.parent),
         provider: ref(o.provider),
         aliases: o.aliases?.length ?? 0,
+        dependsOn: ([] as pulumi.Resource[]).concat((o.dependsOn as any) ?? []).map((r) => ref(r)!),
       });
       props.set(key(args.type, args.name), args.props);
       return undefined;
@@ -182,7 +202,7 @@ export async function runProgram(
       options: options.get(key(r.type, r.name)) ?? r.options,
       props: props.get(key(r.type, r.name)) ?? {},
     }));
-  return { stack, resources: recorded, outputs: resolved, secretOutputs };
+  return { stack, resources: recorded, reads, outputs: resolved, secretOutputs };
 }
 
 /** Runs the program with the config of Pulumi.<stack>.yaml, optionally overriding classhub:* keys. */

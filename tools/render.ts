@@ -9,7 +9,10 @@ import { stringify } from "yaml";
 import { type RecordedResource, runStack } from "./mockrun";
 import { SETTINGS_FILE } from "../components/hub/settings";
 
-/** Apply order a reviewer expects: cluster-wide first, then identity, config, storage, workloads, network. */
+/**
+ * Apply order a reviewer expects: cluster-wide first, then identity, config, storage, the Services that pods
+ * look up by name, workloads, network.
+ */
 const KIND_ORDER = [
   "StorageClass",
   "Namespace",
@@ -22,8 +25,8 @@ const KIND_ORDER = [
   "Secret",
   "PersistentVolumeClaim",
   "Certificate",
-  "Deployment",
   "Service",
+  "Deployment",
   "NetworkPolicy",
 ];
 

@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readApiServer } from "../cluster/apiServer";
 import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
-import { HUB_MAX } from "../hub/manifests";
-import { hubSettings } from "../hub/settings";
+import { HUB_RESOURCES } from "../hub/manifests";
+import { classSize, hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
 import { ClassNamespace } from "../namespace/ClassNamespace";
+import { proxyResources } from "../proxy/manifests";
 
 /** The cluster a class runs on, however it was found. */
 export interface ClusterTarget {
@@ -47,9 +49,10 @@ export class ClassHub extends pulumi.ComponentResource {
     const cls = args.class;
     const cluster = args.cluster;
 
+    const students = classSize(cls);
     const ns = new ClassNamespace(
       `${name}-namespace`,
-      { class: cls, hubMax: HUB_MAX, provider: cluster.provider },
+      { class: cls, platform: [HUB_RESOURCES, proxyResources(students)], provider: cluster.provider },
       { parent: this },
     );
     const settings = pulumi
@@ -66,7 +69,15 @@ export class ClassHub extends pulumi.ComponentResource {
         oauthClientSecret: args.oauthClientSecret,
         dbStorageClass: cluster.storageClasses.hubDb,
         coreNodeSelector: cluster.gke ? CORE_NODE_SELECTOR : undefined,
-        proxy: { serviceType: type, nodePort: cls.nodePort, hostname: cls.hostname, tls: cls.tls, gcp: cluster.gcp },
+        proxy: {
+          serviceType: type,
+          nodePort: cls.nodePort,
+          hostname: cls.hostname,
+          tls: cls.tls,
+          gcp: cluster.gcp,
+          students,
+        },
+        apiServer: readApiServer(`${name}-api-server`, { parent: this, provider: cluster.provider }),
         provider: cluster.provider,
       },
       { parent: this, dependsOn: [ns] },

@@ -1,8 +1,9 @@
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ApiServer } from "../cluster/apiServer";
+import { secretDigest, sha256 } from "../digest";
 import * as m from "./manifests";
 import { type HubSettings, SETTINGS_FILE } from "./settings";
 
@@ -21,11 +22,17 @@ export interface HubArgs {
   dbStorageClass?: pulumi.Input<string>;
   /** Where the hub pod may run, e.g. the core node pool. Defaults to anywhere. */
   nodeSelector?: Record<string, string>;
+  /** The proxy the hub drives: its API token and what must be up before the hub starts. */
+  proxy: {
+    tokenSecret: { name: pulumi.Input<string>; key: string };
+    token: pulumi.Input<string>;
+    ready: pulumi.Resource[];
+  };
+  /** The API server as pods reach it, for the hub's egress. */
+  apiServer: pulumi.Input<ApiServer>;
   /** Provider of the class's cluster. */
   provider: k8s.Provider;
 }
-
-const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 /** The hub's files: the Python from hub/ and the settings as JSON. */
 export function hubFiles(settings: HubSettings): Record<string, string> {
@@ -67,27 +74,38 @@ export class Hub extends pulumi.ComponentResource {
       retainOnDelete: true,
     });
 
-    // A digest of 256-bit random secrets reveals nothing, so it may show in the pod template as plain text.
-    const secretChecksum = pulumi.unsecret(
-      pulumi.all(secretKeys.map((k) => args.secrets[k]!)).apply((values) => sha256(JSON.stringify(values))),
-    );
-    const deployment = new k8s.apps.v1.Deployment(
+    const service = new k8s.core.v1.Service(`${name}-service`, m.service(ns), children);
+    new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       m.deployment({
         namespace: ns,
         configMapName: config.metadata.name,
         secretName: secret.metadata.name,
         secretKeys,
+        proxyToken: args.proxy.tokenSecret,
         serviceAccountName: account.metadata.name,
         claimName: claim.metadata.name,
         configChecksum: files.apply((f) => sha256(JSON.stringify(f))),
-        secretChecksum,
+        secretChecksum: secretDigest([...secretKeys.map((k) => args.secrets[k]!), args.proxy.token]),
         nodeSelector: args.nodeSelector ?? {},
       }),
+      // The hub calls the proxy's API as it starts and gives up after about 30 s: start it once the proxy
+      // answers. Its Service exists first, so student servers and the proxy find it by name at once.
+      { ...children, dependsOn: [service, ...args.proxy.ready] },
+    );
+    const policy = pulumi
+      .all([args.settings, args.apiServer])
+      .apply(([settings, apiServer]) =>
+        m.networkPolicy(ns, { apiServer, identityProviderPorts: m.identityProviderPorts(settings.auth) }),
+      );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-network-policy`,
+      {
+        metadata: m.networkPolicyMetadata(ns),
+        spec: policy.apply((p) => p.spec as k8s.types.input.networking.v1.NetworkPolicySpec),
+      },
       children,
     );
-    const service = new k8s.core.v1.Service(`${name}-service`, m.service(ns), { ...children, dependsOn: [deployment] });
-    new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, m.networkPolicy(ns), children);
 
     this.serviceName = service.metadata.name;
     this.secretName = secret.metadata.name;

@@ -1,14 +1,17 @@
 // Pure builders for the hub's Kubernetes objects.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ApiServer } from "../cluster/apiServer";
 import { ADOPT_ANNOTATION, labels, podsOf, selectorLabels } from "../labels";
-import { bytes } from "../quantity";
+import { NO_AWAIT_ANNOTATION } from "../proxy/manifests";
+import type { ContainerResources } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
 import {
   CONFIG_DIR,
   HUB_DB_DIR,
   HUB_PORT,
   HUB_SERVICE,
+  type HubSettings,
   PROXY_API_PORT,
   SETTINGS_FILE,
   SINGLEUSER_PORT,
@@ -18,17 +21,16 @@ import {
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
 /** The hub image runs as jovyan (1000). */
 const HUB_UID = 1000;
-export const HUB_RESOURCES = {
+export const HUB_RESOURCES: ContainerResources = {
   requests: { cpu: "200m", memory: "512Mi" },
   limits: { cpu: "2", memory: "2Gi" },
 };
-/** The hub container's limits as numbers, for the namespace LimitRange. */
-export const HUB_MAX = { cpu: 2, memory: bytes(HUB_RESOURCES.limits.memory) };
 export const HUB_DB_SIZE = "1Gi";
+/** The cloud metadata server, which hands out node credentials: the hub has no business there. */
+const METADATA_SERVER = "169.254.169.254/32";
 
 /** Keys of the hub Secret and the env vars jupyterhub_config.py and JupyterHub read them from. */
 export const SECRET_ENV = {
-  "proxy-token": "CONFIGPROXY_AUTH_TOKEN",
   "cookie-secret": "JPY_COOKIE_SECRET",
   "crypt-key": "JUPYTERHUB_CRYPT_KEY",
   "culler-token": "CLASSHUB_CULLER_API_TOKEN",
@@ -103,9 +105,11 @@ export interface HubDeploymentInputs {
   configMapName: pulumi.Input<string>;
   secretName: pulumi.Input<string>;
   secretKeys: SecretKey[];
+  /** The proxy's Secret with its API token (CONFIGPROXY_AUTH_TOKEN), and its key. */
+  proxyToken: { name: pulumi.Input<string>; key: string };
   serviceAccountName: pulumi.Input<string>;
   claimName: pulumi.Input<string>;
-  /** Hashes of the config and the secret: a change to either rolls the hub. */
+  /** Hashes of the config and the secrets: a change to either rolls the hub. */
   configChecksum: pulumi.Input<string>;
   secretChecksum: pulumi.Input<string>;
   nodeSelector: Record<string, string>;
@@ -117,6 +121,19 @@ const probe = (periodSeconds: number, failureThreshold: number): k8s.types.input
   failureThreshold,
   timeoutSeconds: 3,
 });
+
+/**
+ * - startup: five minutes for database upgrades before the other probes start.
+ * - readiness: ready at the first answer, then kept in the hub Service through a stall of half an hour. A
+ *   lecture-start burst can keep the hub too busy to answer /hub/health in time; an unready hub would empty the
+ *   Service and fail every student's API call, and there is no other replica to take over.
+ * - liveness: restarts only a hub that has not answered for five minutes, longer than a burst lasts.
+ */
+export const HUB_PROBES = {
+  startupProbe: probe(5, 60),
+  readinessProbe: probe(2, 900),
+  livenessProbe: probe(10, 30),
+};
 
 export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Deployment {
   const ns = d.namespace;
@@ -149,6 +166,7 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
               env: [
                 { name: "CLASSHUB_SETTINGS", value: `${CONFIG_DIR}/${SETTINGS_FILE}` },
                 { name: "PYTHONUNBUFFERED", value: "1" },
+                { name: "CONFIGPROXY_AUTH_TOKEN", valueFrom: { secretKeyRef: d.proxyToken } },
                 ...d.secretKeys.map((key) => ({
                   name: SECRET_ENV[key],
                   valueFrom: { secretKeyRef: { name: d.secretName, key } },
@@ -160,10 +178,7 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
               ],
               resources: HUB_RESOURCES,
               securityContext: restrictedContainerSecurity(),
-              // Startup allows five minutes for database upgrades before liveness may restart the hub.
-              startupProbe: probe(5, 60),
-              readinessProbe: probe(5, 3),
-              livenessProbe: probe(10, 6),
+              ...HUB_PROBES,
             },
           ],
           volumes: [
@@ -179,7 +194,7 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
 export function service(ns: string): k8s.types.input.core.v1.Service {
   return {
     // Named: the proxy and every student server reach the hub at http://hub:8081.
-    metadata: meta(ns, HUB_SERVICE),
+    metadata: { ...meta(ns, HUB_SERVICE), annotations: NO_AWAIT_ANNOTATION },
     spec: {
       type: "ClusterIP",
       selector: selectorLabels(ns, "hub"),
@@ -188,13 +203,37 @@ export function service(ns: string): k8s.types.input.core.v1.Service {
   };
 }
 
+export const networkPolicyMetadata = (ns: string) => meta(ns);
+
+/** Ports of the identity provider's endpoints that the hub itself calls: the token and user-info URLs. */
+export function identityProviderPorts(auth: HubSettings["auth"]): number[] {
+  if (auth.type === "dummy") return [];
+  if (auth.genericOAuth === null) return [443];
+  const ports = [auth.genericOAuth.tokenUrl, auth.genericOAuth.userdataUrl].map((url) =>
+    Number(new URL(url).port || 443),
+  );
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/** Where the hub's own outbound calls go, besides the proxy, the student servers and DNS. */
+export interface HubEgress {
+  /** The API server as pods reach it, for KubeSpawner. */
+  apiServer: ApiServer;
+  /** Ports of the identity provider, from {@link identityProviderPorts}. */
+  identityProviderPorts: number[];
+}
+
 /**
- * The hub takes API calls from the proxy and from student servers, and calls the proxy's API, student
- * servers, the Kubernetes API and the OAuth provider (both HTTPS, at addresses that differ per cluster).
+ * The hub takes API calls from the proxy and from student servers, and calls the proxy's API, student servers,
+ * the Kubernetes API server (at the addresses and ports pods reach it on, which differ per cluster: 443 on GKE,
+ * 6443 on kind, 8443 on minikube) and the identity provider (on the ports of its URLs, wherever it lives, but
+ * never the metadata server). Its own managed services, such as the idle culler, call it on loopback, which no
+ * NetworkPolicy sees.
  */
-export function networkPolicy(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
+export function networkPolicy(ns: string, egress: HubEgress): k8s.types.input.networking.v1.NetworkPolicy {
+  const tcp = (ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
   return {
-    metadata: meta(ns),
+    metadata: networkPolicyMetadata(ns),
     spec: {
       podSelector: podsOf(ns, "hub").podSelector,
       policyTypes: ["Ingress", "Egress"],
@@ -206,12 +245,17 @@ export function networkPolicy(ns: string): k8s.types.input.networking.v1.Network
         { to: [podsOf(ns, "singleuser-server")], ports: [{ protocol: "TCP", port: SINGLEUSER_PORT }] },
         DNS_EGRESS,
         {
-          to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
-          ports: [
-            { protocol: "TCP", port: 443 },
-            { protocol: "TCP", port: 6443 },
-          ],
+          to: egress.apiServer.addresses.map((address) => ({ ipBlock: { cidr: `${address}/32` } })),
+          ports: tcp(egress.apiServer.ports),
         },
+        ...(egress.identityProviderPorts.length === 0
+          ? []
+          : [
+              {
+                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_SERVER] } }],
+                ports: tcp(egress.identityProviderPorts),
+              },
+            ]),
       ],
     },
   };

@@ -25,6 +25,13 @@ export const USER_NODE_TOLERATION = {
 };
 const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
 
+/**
+ * Seconds between the hub's checks of the proxy's routing table (JupyterHub.last_activity_interval). Each check
+ * also restores missing routes, so this bounds how long students see 404s after a proxy restart, which loses the
+ * routes it keeps in memory. JupyterHub's default of 300 s would leave a class locked out for five minutes.
+ */
+export const ROUTE_CHECK_SECONDS = 30;
+
 /** Lecture start: everyone may start at once, within a floor and a ceiling the hub and API server can take. */
 export const SPAWN_LIMIT_FLOOR = 32;
 export const SPAWN_LIMIT_CEILING = 500;
@@ -59,6 +66,7 @@ export interface HubSettings {
     publicUrl: string | null;
     concurrentSpawnLimit: number;
     activeServerLimit: number;
+    lastActivityInterval: number;
     namedServers: boolean;
     adminAccess: boolean;
     logLevel: "INFO";
@@ -112,6 +120,7 @@ export interface HubSettings {
   };
   culler: {
     enabled: boolean;
+    apiUrl: string;
     timeoutSeconds: number;
     everySeconds: number;
     maxAgeSeconds: number;
@@ -182,6 +191,7 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       publicUrl,
       concurrentSpawnLimit: concurrentSpawnLimit(cls),
       activeServerLimit: cls.spawn.activeServerLimit ?? classSize(cls),
+      lastActivityInterval: ROUTE_CHECK_SECONDS,
       namedServers: false,
       adminAccess: cls.adminAccess,
       logLevel: "INFO",
@@ -240,6 +250,9 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
     },
     culler: {
       enabled: cls.culling.enabled,
+      // The culler runs inside the hub pod. JupyterHub would hand it http://hub:8081, a trip out through the
+      // hub Service and back in that the hub's own NetworkPolicy does not allow; loopback never leaves the pod.
+      apiUrl: `http://127.0.0.1:${HUB_PORT}/hub/api`,
       timeoutSeconds: cls.culling.timeoutMinutes * 60,
       everySeconds: cls.culling.everyMinutes * 60,
       maxAgeSeconds: cls.culling.maxAgeHours * 3600,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { ApiServer } from "../cluster/apiServer";
 import { Hub } from "../hub/Hub";
 import type { SecretKey } from "../hub/manifests";
 import type { HubSettings } from "../hub/settings";
@@ -18,8 +19,10 @@ export interface JupyterHubArgs {
   dbStorageClass?: pulumi.Input<string>;
   /** Where the hub and proxy pods may run. Defaults to anywhere. */
   coreNodeSelector?: Record<string, string>;
-  /** How the proxy is exposed. */
-  proxy: Pick<ProxyArgs, "serviceType" | "nodePort" | "hostname" | "tls" | "gcp">;
+  /** How the proxy is exposed, and the class size it is sized for. */
+  proxy: Pick<ProxyArgs, "serviceType" | "nodePort" | "hostname" | "tls" | "gcp" | "students">;
+  /** The API server as pods reach it, for the hub's egress. */
+  apiServer: pulumi.Input<ApiServer>;
   /** Provider of the class's cluster. */
   provider: k8s.Provider;
 }
@@ -37,14 +40,26 @@ export class JupyterHub extends pulumi.ComponentResource {
     const token = (suffix: string) =>
       new random.RandomPassword(`${name}-${suffix}`, { length: 64, special: false }, children).result;
     const key32 = (suffix: string) => new random.RandomId(`${name}-${suffix}`, { byteLength: 32 }, children).hex;
+    const proxyToken = token("proxy-token");
     const secrets: Partial<Record<SecretKey, pulumi.Input<string>>> = {
-      "proxy-token": token("proxy-token"),
       "cookie-secret": pulumi.secret(key32("cookie-secret")),
       "crypt-key": pulumi.secret(key32("crypt-key")),
       "culler-token": token("culler-token"),
       ...(args.oauthClientSecret === undefined ? {} : { "oauth-client-secret": args.oauthClientSecret }),
     };
 
+    // The proxy first: the hub calls its API as it starts.
+    this.proxy = new Proxy(
+      `${name}-proxy`,
+      {
+        ...args.proxy,
+        namespace: args.namespace,
+        token: proxyToken,
+        nodeSelector: args.coreNodeSelector,
+        provider: args.provider,
+      },
+      children,
+    );
     this.hub = new Hub(
       `${name}-hub`,
       {
@@ -53,18 +68,8 @@ export class JupyterHub extends pulumi.ComponentResource {
         secrets,
         dbStorageClass: args.dbStorageClass,
         nodeSelector: args.coreNodeSelector,
-        provider: args.provider,
-      },
-      children,
-    );
-    this.proxy = new Proxy(
-      `${name}-proxy`,
-      {
-        ...args.proxy,
-        namespace: args.namespace,
-        tokenSecretName: this.hub.secretName,
-        tokenSecretKey: "proxy-token",
-        nodeSelector: args.coreNodeSelector,
+        proxy: { tokenSecret: this.proxy.tokenSecret, token: proxyToken, ready: this.proxy.ready },
+        apiServer: args.apiServer,
         provider: args.provider,
       },
       children,

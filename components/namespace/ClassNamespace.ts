@@ -1,13 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClassConfig } from "../config";
+import type { ContainerResources } from "../quantity";
 import { defaultDeny, limitRange, namespace, resourceQuota } from "./manifests";
 
 export interface ClassNamespaceArgs {
   /** The validated class; its namespace name, size and per-student limits shape the quota. */
   class: ClassConfig;
-  /** The largest container the hub runs (cores, bytes), so the LimitRange admits it. */
-  hubMax: { cpu: number; memory: number };
+  /** The containers classhub runs in the namespace (hub, proxy): the quota counts them, the LimitRange admits them. */
+  platform: ContainerResources[];
   /** Provider of the cluster the class runs on. */
   provider: k8s.Provider;
 }
@@ -29,8 +30,8 @@ export class ClassNamespace extends pulumi.ComponentResource {
     // deleting the namespace would delete every home. A destroy leaves it behind; a later up adopts it.
     const namespaceObject = new k8s.core.v1.Namespace(name, namespace(ns), { ...children, retainOnDelete: true });
     const inNamespace = { ...children, dependsOn: [namespaceObject] };
-    new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuota(ns, args.class), inNamespace);
-    new k8s.core.v1.LimitRange(`${name}-limits`, limitRange(ns, args.class, args.hubMax), inNamespace);
+    new k8s.core.v1.ResourceQuota(`${name}-quota`, resourceQuota(ns, args.class, args.platform), inNamespace);
+    new k8s.core.v1.LimitRange(`${name}-limits`, limitRange(ns, args.class, args.platform), inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, defaultDeny(ns), inNamespace);
 
     this.name = namespaceObject.metadata.name;

@@ -3,12 +3,26 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ClassConfig } from "../config";
 import { classSize } from "../hub/settings";
 import { ADOPT_ANNOTATION, labels } from "../labels";
-import { bytes, formatBytes, formatCpu } from "../quantity";
+import { bytes, type ContainerResources, formatBytes, formatCpu, millicores, parseCpu } from "../quantity";
 
 type Metadata = k8s.types.input.meta.v1.ObjectMeta;
 
-/** What the hub and the proxy add on top of the students' servers, for quota headroom. */
-export const PLATFORM_OVERHEAD = { cpu: 3, memory: bytes("3Gi"), pods: 5, pvcs: 1, storage: bytes("1Gi") };
+/**
+ * Headroom for the class's own pods beyond the students' servers: the hub and proxy, and one pod of each
+ * during a Recreate roll; the hub database claim.
+ */
+export const PLATFORM_OVERHEAD = { pods: 5, pvcs: 1, storage: bytes("1Gi") };
+
+/** The containers classhub itself runs in the namespace (the hub and the proxy), summed for the quota. */
+export function platformTotals(containers: ContainerResources[]) {
+  const sum = (f: (c: ContainerResources) => number) => containers.reduce((total, c) => total + f(c), 0);
+  return {
+    requestsMillicores: sum((c) => parseCpu(c.requests.cpu)),
+    limitsMillicores: sum((c) => parseCpu(c.limits.cpu)),
+    requestsMemory: sum((c) => bytes(c.requests.memory)),
+    limitsMemory: sum((c) => bytes(c.limits.memory)),
+  };
+}
 
 /** Pod Security "restricted", enforced, audited and warned, at the cluster's own policy version. */
 export const POD_SECURITY_LABELS = {
@@ -41,16 +55,22 @@ export function largestServer(cls: ClassConfig) {
 /**
  * The namespace's hard quota: every planned server at its largest, plus the hub and proxy. Each value can be
  * set explicitly in classhub:class.quota. Limits count toward the quota, so every pod must declare them.
+ * CPU is summed in whole millicores, each server rounded up as the API server rounds it.
  */
-export function quotaHard(cls: ClassConfig): Record<string, string> {
+export function quotaHard(cls: ClassConfig, platform: ContainerResources[]): Record<string, string> {
   const size = classSize(cls);
   const server = largestServer(cls);
+  const own = platformTotals(platform);
+  const cpu = (milli: number) => formatCpu(milli / 1000);
   const hard: Record<string, string> = {
     pods: String(cls.quota.pods ?? size + PLATFORM_OVERHEAD.pods),
-    "requests.cpu": formatCpu(size * server.cpuGuarantee + PLATFORM_OVERHEAD.cpu),
-    "limits.cpu": formatCpu(cls.quota.cpu ?? size * server.cpuLimit + PLATFORM_OVERHEAD.cpu),
-    "requests.memory": formatBytes(size * server.memGuarantee + PLATFORM_OVERHEAD.memory),
-    "limits.memory": cls.quota.memory ?? formatBytes(size * server.memLimit + PLATFORM_OVERHEAD.memory),
+    "requests.cpu": cpu(size * millicores(server.cpuGuarantee) + own.requestsMillicores),
+    "limits.cpu":
+      cls.quota.cpu === undefined
+        ? cpu(size * millicores(server.cpuLimit) + own.limitsMillicores)
+        : formatCpu(cls.quota.cpu),
+    "requests.memory": formatBytes(size * server.memGuarantee + own.requestsMemory),
+    "limits.memory": cls.quota.memory ?? formatBytes(size * server.memLimit + own.limitsMemory),
     persistentvolumeclaims: String(size + PLATFORM_OVERHEAD.pvcs),
     "requests.storage":
       cls.quota.storage ?? formatBytes(size * bytes(cls.storage.homeSize) + PLATFORM_OVERHEAD.storage),
@@ -62,32 +82,39 @@ export function quotaHard(cls: ClassConfig): Record<string, string> {
   return hard;
 }
 
-export function resourceQuota(ns: string, cls: ClassConfig): k8s.types.input.core.v1.ResourceQuota {
-  return { metadata: meta(ns), spec: { hard: quotaHard(cls) } };
+export function resourceQuota(
+  ns: string,
+  cls: ClassConfig,
+  platform: ContainerResources[],
+): k8s.types.input.core.v1.ResourceQuota {
+  return { metadata: meta(ns), spec: { hard: quotaHard(cls, platform) } };
 }
 
 /**
  * Defaults for containers that declare no resources (so the quota can count them) and a ceiling no
- * container may exceed: the largest server, or the hub, whichever is bigger.
+ * container may exceed: the largest server, the hub or the proxy, whichever is bigger. Every value is
+ * rounded the way the API server rounds the pods it bounds, so a ceiling is never stricter than a pod.
  */
 export function limitRange(
   ns: string,
   cls: ClassConfig,
-  hubMax: { cpu: number; memory: number },
+  platform: ContainerResources[],
 ): k8s.types.input.core.v1.LimitRange {
   const server = largestServer(cls);
+  const maxCpu = Math.max(millicores(server.cpuLimit), ...platform.map((c) => parseCpu(c.limits.cpu)));
+  const maxMemory = Math.max(server.memLimit, ...platform.map((c) => bytes(c.limits.memory)));
   return {
     metadata: meta(ns),
     spec: {
       limits: [
         {
           type: "Container",
-          default: { cpu: formatCpu(cls.resources.cpuLimit), memory: cls.resources.memoryLimit },
-          defaultRequest: { cpu: formatCpu(cls.resources.cpuGuarantee), memory: cls.resources.memoryGuarantee },
-          max: {
-            cpu: formatCpu(Math.max(server.cpuLimit, hubMax.cpu)),
-            memory: formatBytes(Math.max(server.memLimit, hubMax.memory)),
+          default: { cpu: formatCpu(cls.resources.cpuLimit), memory: formatBytes(bytes(cls.resources.memoryLimit)) },
+          defaultRequest: {
+            cpu: formatCpu(cls.resources.cpuGuarantee),
+            memory: formatBytes(bytes(cls.resources.memoryGuarantee)),
           },
+          max: { cpu: formatCpu(maxCpu / 1000), memory: formatBytes(maxMemory) },
         },
       ],
     },

@@ -1,14 +1,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { secretDigest } from "../digest";
 import * as m from "./manifests";
 
 export interface ProxyArgs {
   /** The class namespace. */
   namespace: string;
-  /** Secret and key holding the proxy's API token, shared with the hub. */
-  tokenSecretName: pulumi.Input<string>;
-  tokenSecretKey: string;
+  /** The proxy's API token; the hub reads it from the proxy's Secret. */
+  token: pulumi.Input<string>;
+  /** Students and admins the class plans for; sizes the proxy. */
+  students: number;
   /** How proxy-public is exposed. */
   serviceType: m.ServiceType;
   /** Fixed node port for NodePort. Defaults to one Kubernetes picks. */
@@ -29,6 +31,10 @@ export interface ProxyArgs {
 export class Proxy extends pulumi.ComponentResource {
   /** The public Service's name. */
   readonly publicServiceName: pulumi.Output<string>;
+  /** The Secret and key holding the API token. */
+  readonly tokenSecret: { name: pulumi.Output<string>; key: string };
+  /** What the hub waits for before it starts: the API Service to call and a proxy that answers. */
+  readonly ready: pulumi.Resource[];
   /** The reserved public address, when one was reserved. */
   readonly address?: pulumi.Output<string>;
   /** The node port, for NodePort. */
@@ -43,33 +49,38 @@ export class Proxy extends pulumi.ComponentResource {
     const https = args.hostname !== undefined;
 
     let tlsSecretName: string | undefined;
+    const startAfter: pulumi.Resource[] = [];
     if (https) {
       const tls = args.tls ?? { clusterIssuer: "letsencrypt" };
       if ("secretName" in tls) {
         tlsSecretName = tls.secretName;
       } else {
         // cert-manager keeps the certificate in TLS_SECRET and renews it; the platform installs cert-manager.
-        new k8s.apiextensions.CustomResource(
-          `${name}-certificate`,
-          m.certificate(ns, args.hostname!, tls.clusterIssuer),
-          children,
+        startAfter.push(
+          new k8s.apiextensions.CustomResource(
+            `${name}-certificate`,
+            m.certificate(ns, args.hostname!, tls.clusterIssuer),
+            children,
+          ),
         );
         tlsSecretName = m.TLS_SECRET;
       }
     }
 
+    const token = new k8s.core.v1.Secret(`${name}-token`, m.tokenSecret(ns, args.token), children);
+    const apiService = new k8s.core.v1.Service(`${name}-api`, m.apiService(ns), children);
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       m.deployment({
         namespace: ns,
-        tokenSecretName: args.tokenSecretName,
-        tokenSecretKey: args.tokenSecretKey,
+        tokenChecksum: secretDigest([args.token]),
         tlsSecretName,
+        students: args.students,
         nodeSelector: args.nodeSelector ?? {},
       }),
-      children,
+      // The pod reads the token Secret and the certificate's Secret by name.
+      { ...children, dependsOn: [token, ...startAfter] },
     );
-    new k8s.core.v1.Service(`${name}-api`, m.apiService(ns), { ...children, dependsOn: [deployment] });
 
     // A reserved address keeps the DNS record valid when the Service is recreated.
     if (https && args.serviceType === "LoadBalancer" && args.gcp !== undefined) {
@@ -98,10 +109,17 @@ export class Proxy extends pulumi.ComponentResource {
     new k8s.networking.v1.NetworkPolicy(`${name}-network-policy`, m.networkPolicy(ns, https), children);
 
     this.publicServiceName = publicService.metadata.name;
+    this.tokenSecret = { name: token.metadata.name, key: m.TOKEN_SECRET.key };
+    this.ready = [apiService, deployment];
     this.nodePort = publicService.spec.ports.apply((ports) => ports?.[0]?.nodePort);
     this.loadBalancerIngress = publicService.status.apply(
       (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
     );
-    this.registerOutputs({ publicServiceName: this.publicServiceName, address: this.address, nodePort: this.nodePort });
+    this.registerOutputs({
+      publicServiceName: this.publicServiceName,
+      tokenSecretName: this.tokenSecret.name,
+      address: this.address,
+      nodePort: this.nodePort,
+    });
   }
 }

@@ -3,7 +3,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE, SINGLEUSER_PORT } from "../hub/settings";
 import { labels, podsOf, selectorLabels } from "../labels";
+import { type ContainerResources, formatBytes } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
+import { CERT_CHECK_SCRIPT } from "./certCheck";
 
 /** The tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
 export const PROXY_IMAGE = "quay.io/jupyterhub/configurable-http-proxy:5.2.0";
@@ -11,23 +13,43 @@ export const PROXY_PUBLIC_SERVICE = "proxy-public";
 export const HTTP_PORT = 8000;
 export const HTTPS_PORT = 8443;
 /** Where the TLS Secret is mounted when the class has a hostname. */
-const TLS_DIR = "/etc/classhub/tls";
+export const TLS_DIR = "/etc/classhub/tls";
 /** nobody: the proxy needs no identity of its own. */
 const PROXY_UID = 65534;
-export const PROXY_RESOURCES = {
-  requests: { cpu: "100m", memory: "128Mi" },
-  limits: { cpu: "1", memory: "512Mi" },
-};
+
+/**
+ * The proxy sized for the class. configurable-http-proxy is one Node.js event loop, so a core is all it can
+ * use; what grows with the class is its routing table and the open connections (each notebook keeps a few
+ * websockets), about 256Ki per student on top of a 128Mi base. The limit leaves room for a lecture-start burst.
+ */
+export function proxyResources(students: number): ContainerResources {
+  const memory = 128 * 1024 ** 2 + students * 256 * 1024;
+  const roundedMi = Math.ceil(memory / 1024 ** 2) * 1024 ** 2;
+  return {
+    requests: { cpu: `${Math.min(1000, Math.max(100, students))}m`, memory: formatBytes(roundedMi) },
+    limits: { cpu: "1", memory: formatBytes(2 * roundedMi) },
+  };
+}
 
 export type ServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
 
+/** Where the proxy's API token lives: the proxy owns it, the hub reads it to call the API. */
+export const TOKEN_SECRET = { name: "proxy-api-token", key: "token" };
+
+/**
+ * Marks a Service so that Pulumi creates it without waiting for endpoints. Pods look Services up by name when
+ * they start (the hub calls http://proxy-api:8001 at once), so the Services come first, before any pod exists.
+ */
+export const NO_AWAIT_ANNOTATION = { "pulumi.com/skipAwait": "true" };
+
 export interface ProxyOptions {
   namespace: string;
-  /** Secret holding the proxy's API token, and its key. */
-  tokenSecretName: pulumi.Input<string>;
-  tokenSecretKey: string;
+  /** Digest of the API token: a new token rolls the proxy, which reads it only at start. */
+  tokenChecksum: pulumi.Input<string>;
   /** TLS Secret (tls.crt, tls.key); set when the class has a hostname. */
   tlsSecretName?: string;
+  /** Students and admins the class plans for; sizes the proxy. */
+  students: number;
   nodeSelector: Record<string, string>;
 }
 
@@ -57,15 +79,31 @@ export function proxyCommand(tls: boolean): string[] {
     : [...common, `--port=${HTTP_PORT}`];
 }
 
+/**
+ * Ready as soon as it answers, and kept in its Service through a stall: with one replica an unready proxy is an
+ * outage either way. Liveness restarts a proxy that has not answered for a minute, and, with TLS, one that
+ * serves another certificate than the mounted one (see certCheck.ts). The hub restores its routes within
+ * hub.lastActivityInterval of a restart.
+ */
+export function proxyProbes(tls: boolean): Pick<k8s.types.input.core.v1.Container, "readinessProbe" | "livenessProbe"> {
+  const health = { path: "/_chp_healthz", port: tls ? "https" : "http", scheme: tls ? "HTTPS" : "HTTP" };
+  return {
+    readinessProbe: { httpGet: health, periodSeconds: 2, failureThreshold: 1000, timeoutSeconds: 3 },
+    livenessProbe: {
+      ...(tls
+        ? { exec: { command: ["node", "-e", CERT_CHECK_SCRIPT, String(HTTPS_PORT), `${TLS_DIR}/tls.crt`] } }
+        : { httpGet: health }),
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      failureThreshold: 6,
+      timeoutSeconds: 5,
+    },
+  };
+}
+
 export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment {
   const ns = o.namespace;
   const tls = o.tlsSecretName !== undefined;
-  const probe: k8s.types.input.core.v1.Probe = {
-    httpGet: { path: "/_chp_healthz", port: tls ? "https" : "http", scheme: tls ? "HTTPS" : "HTTP" },
-    periodSeconds: 10,
-    failureThreshold: 3,
-    timeoutSeconds: 3,
-  };
   return {
     // Named: staff find it as deployment/proxy.
     metadata: meta(ns, "proxy"),
@@ -75,7 +113,7 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
       strategy: { type: "Recreate" },
       selector: { matchLabels: selectorLabels(ns, "proxy") },
       template: {
-        metadata: { labels: labels(ns, "proxy") },
+        metadata: { labels: labels(ns, "proxy"), annotations: { "classhub.io/token-checksum": o.tokenChecksum } },
         spec: {
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurity(PROXY_UID, PROXY_UID),
@@ -93,14 +131,13 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
               env: [
                 {
                   name: "CONFIGPROXY_AUTH_TOKEN",
-                  valueFrom: { secretKeyRef: { name: o.tokenSecretName, key: o.tokenSecretKey } },
+                  valueFrom: { secretKeyRef: TOKEN_SECRET },
                 },
               ],
               volumeMounts: tls ? [{ name: "tls", mountPath: TLS_DIR, readOnly: true }] : [],
-              resources: PROXY_RESOURCES,
+              resources: proxyResources(o.students),
               securityContext: { ...restrictedContainerSecurity(), readOnlyRootFilesystem: true },
-              readinessProbe: probe,
-              livenessProbe: { ...probe, initialDelaySeconds: 10 },
+              ...proxyProbes(tls),
             },
           ],
           volumes: tls ? [{ name: "tls", secret: { secretName: o.tlsSecretName } }] : [],
@@ -110,10 +147,16 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
   };
 }
 
+/** The proxy's API token, which the proxy and the hub both read. */
+export function tokenSecret(ns: string, token: pulumi.Input<string>): k8s.types.input.core.v1.Secret {
+  // Named: the proxy's and the hub's pods refer to it by name.
+  return { metadata: meta(ns, TOKEN_SECRET.name), type: "Opaque", stringData: { [TOKEN_SECRET.key]: token } };
+}
+
 export function apiService(ns: string): k8s.types.input.core.v1.Service {
   return {
     // Named: the hub reaches the proxy's API at http://proxy-api:8001.
-    metadata: meta(ns, PROXY_API_SERVICE),
+    metadata: { ...meta(ns, PROXY_API_SERVICE), annotations: NO_AWAIT_ANNOTATION },
     spec: {
       type: "ClusterIP",
       selector: selectorLabels(ns, "proxy"),

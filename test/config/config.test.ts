@@ -188,3 +188,44 @@ describe("bad config names the key, the value and what is allowed", () => {
     assert.throws(() => parseConfig(raw), /^ConfigError: Invalid stack config \(2 problems\):\n {2}- classhub:class/);
   });
 });
+
+describe("configurations that would deploy a hub nobody can use", () => {
+  it("refuses Google admins and students outside the hosted domain, which OAuthenticator blocks first", () => {
+    const raw = withClass("data8-fa26", (c) => {
+      c.admins.push("ta@gmail.com");
+      c.roster = ["student@berkeley.edu", "visitor@stanford.edu"];
+    });
+    assert.deepEqual(problems(raw), [
+      'classhub:class.admins[3] = "ta@gmail.com": is outside auth.hostedDomain ["berkeley.edu"], and Google login ' +
+        "refuses other domains before it reads the admins; list the person's berkeley.edu account, or drop " +
+        "auth.hostedDomain and rely on the roster",
+      'classhub:class.roster[1] = "visitor@stanford.edu": is outside auth.hostedDomain ["berkeley.edu"], and Google ' +
+        "login refuses other domains before it reads the roster; list the person's berkeley.edu account, or drop " +
+        "auth.hostedDomain and rely on the roster",
+    ]);
+  });
+
+  it("accepts any domain when no hosted domain restricts Google login (near miss)", () => {
+    const raw = withClass("data8-fa26", (c) => {
+      c.admins.push("ta@gmail.com");
+      c.roster = ["visitor@stanford.edu"];
+      c.auth.hostedDomain = [];
+    });
+    assert.deepEqual(problems(raw), []);
+  });
+
+  it("refuses a cert-manager issuer on a cluster the stack creates, which has no cert-manager", () => {
+    const raw = withClass("gpu-seminar-fa26", (c) => delete c.tls);
+    assert.deepEqual(problems(raw), [
+      'classhub:class.tls = {"clusterIssuer":"letsencrypt"}: a cluster this stack creates (classhub:cluster.source gke) ' +
+        "has no cert-manager to issue the certificate; set classhub:class.tls.secretName to a kubernetes.io/tls " +
+        "Secret in the class namespace, or run the class on a platform cluster stack that has cert-manager " +
+        "(classhub:cluster.source stack)",
+    ]);
+  });
+
+  it("accepts an issuer on a platform cluster stack, and a TLS Secret on the stack's own cluster (near misses)", () => {
+    assert.deepEqual(problems(rawConfig("data8-fa26")), []);
+    assert.deepEqual(problems(withClass("gpu-seminar-fa26", (c) => (c.tls = { secretName: "cs294-dl-tls" }))), []);
+  });
+});

@@ -44,6 +44,7 @@ it("the culler's timing comes from the class in seconds", () => {
   const s = hubSettings(cls("data8-fa26"), { userPool: true });
   assert.deepEqual(s.culler, {
     enabled: true,
+    apiUrl: "http://127.0.0.1:8081/hub/api",
     timeoutSeconds: 3600,
     everySeconds: 600,
     maxAgeSeconds: 43200,

@@ -153,6 +153,20 @@ def test_google_roster_class_refuses_others_in_the_domain(tmp_path, authenticato
     assert login(auth, f"not-enrolled@{domain}", domain=domain) is None
 
 
+def test_google_hosted_domain_blocks_listed_users_of_other_domains(tmp_path, authenticator):
+    """Why the TypeScript side refuses such a class (classhub:class.admins[i]
+    "is outside auth.hostedDomain"): OAuthenticator blocks an account of
+    another Google domain before it reads the admins or the roster."""
+    _, s = google_settings(tmp_path, ["visitor@stanford.edu"])
+    s["auth"]["admins"].append("ta@gmail.com")
+    auth, _ = authenticator(write_settings(tmp_path, s, "other-domains.json"))
+    assert "ta@gmail.com" in auth.allowed_users
+    assert login(auth, "ta@gmail.com", domain=None) is None  # a personal account has no hd
+    assert login(auth, "visitor@stanford.edu", domain="stanford.edu") is None
+    (admin, *_) = s["auth"]["admins"]
+    assert login(auth, admin, domain=domain_of(s, admin)) is not None
+
+
 # --- GitHub: roster, or org/team -------------------------------------------------
 
 

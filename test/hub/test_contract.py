@@ -140,6 +140,14 @@ def test_hub_restart_keeps_user_servers(hub):
     assert app.cleanup_servers is False
 
 
+def test_routes_are_checked_often_enough_to_survive_a_proxy_restart(hub):
+    """Each check restores routes a restarted proxy lost; JupyterHub's 300 s
+    default would leave students on 404s for five minutes."""
+    app, s = hub
+    assert app.last_activity_interval == s["hub"]["lastActivityInterval"]
+    assert app.last_activity_interval <= 30
+
+
 def test_spawn_limits_and_named_servers(hub):
     app, s = hub
     assert app.concurrent_spawn_limit == s["hub"]["concurrentSpawnLimit"]
@@ -521,12 +529,32 @@ def test_idle_culler_service(hub):
     assert cmd[:3] == ["python3", "-m", "jupyterhub_idle_culler"]
     flags = dict(arg[2:].split("=", 1) for arg in cmd[3:])
     assert flags == {
+        "url": s["culler"]["apiUrl"],
         "timeout": str(s["culler"]["timeoutSeconds"]),
         "cull-every": str(s["culler"]["everySeconds"]),
         "concurrency": str(s["culler"]["concurrency"]),
         "max-age": str(s["culler"]["maxAgeSeconds"]),
     }
     assert not any("cull-users" in arg for arg in cmd)
+
+
+def test_idle_culler_calls_the_hub_on_loopback_not_through_its_service(hub):
+    """JupyterHub hands managed services the hub Service's URL, which leaves the
+    pod and comes back in through the hub's own NetworkPolicy; the culler's
+    --url, which the culler prefers over that, stays inside the pod."""
+    from urllib.parse import urlsplit
+
+    app, s = hub
+    if not s["culler"]["enabled"]:
+        pytest.skip("culler disabled in this stack")
+    app.init_hub()
+    assert urlsplit(app.hub.api_url).hostname == "hub"  # what the culler would get
+    (svc,) = [svc for svc in app.services if svc["name"] == "idle-culler"]
+    (url,) = [arg.split("=", 1)[1] for arg in svc["command"] if arg.startswith("--url=")]
+    culler = urlsplit(url)
+    assert culler.hostname == "127.0.0.1"
+    assert culler.port == urlsplit(app.hub_bind_url).port
+    assert culler.path == "/hub/api"
 
 
 def test_idle_culler_role_has_only_needed_scopes(hub):
@@ -560,5 +588,5 @@ def test_culler_flags_are_known_to_the_culler():
         check=True,
     )
     out = proc.stdout + proc.stderr  # tornado prints help to stderr
-    for flag in ("--timeout", "--cull-every", "--concurrency", "--max-age"):
+    for flag in ("--url", "--timeout", "--cull-every", "--concurrency", "--max-age"):
         assert flag in out

@@ -110,6 +110,7 @@ def smoke_settings(stack_renderer, tmp_path: Path, hub_port: int, api_port: int)
     s["hub"]["logLevel"] = "DEBUG"
     s["proxy"]["apiUrl"] = f"http://127.0.0.1:{api_port}"
     s["culler"]["enabled"] = True
+    s["culler"]["apiUrl"] = f"http://127.0.0.1:{hub_port}/hub/api"
     return s
 
 
@@ -122,30 +123,30 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
     try:
         env = env_with_node()
         env["CONFIGPROXY_AUTH_TOKEN"] = SECRETS["CONFIGPROXY_AUTH_TOKEN"]
-        chp = Process(
-            "proxy",
-            [
-                str(CHP),
-                "--ip=127.0.0.1",
-                f"--port={public_port}",
-                "--api-ip=127.0.0.1",
-                f"--api-port={api_port}",
-                f"--default-target=http://127.0.0.1:{hub_port}",
-                f"--error-target=http://127.0.0.1:{hub_port}/hub/error",
-            ],
-            env,
-            tmp,
-            tmp,
-        )
-        processes.append(chp)
+        chp_cmd = [
+            str(CHP),
+            "--ip=127.0.0.1",
+            f"--port={public_port}",
+            "--api-ip=127.0.0.1",
+            f"--api-port={api_port}",
+            f"--default-target=http://127.0.0.1:{hub_port}",
+            f"--error-target=http://127.0.0.1:{hub_port}/hub/error",
+        ]
         api = f"http://127.0.0.1:{api_port}"
         token = {"Authorization": f"token {SECRETS['CONFIGPROXY_AUTH_TOKEN']}"}
 
-        def proxy_up():
-            chp.assert_running()
-            return http().get(f"{api}/api/routes", headers=token, timeout=2).ok
+        def start_proxy() -> Process:
+            chp = Process("proxy", chp_cmd, env, tmp, tmp)
+            processes.append(chp)
 
-        wait_for(proxy_up, STARTUP_TIMEOUT, "configurable-http-proxy API")
+            def proxy_up():
+                chp.assert_running()
+                return http().get(f"{api}/api/routes", headers=token, timeout=2).ok
+
+            wait_for(proxy_up, STARTUP_TIMEOUT, "configurable-http-proxy API")
+            return chp
+
+        chp = start_proxy()
 
         hub_env = {
             **os.environ,
@@ -184,6 +185,7 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
             "settings": settings,
             "hub": jhub,
             "proxy": chp,
+            "start_proxy": start_proxy,
         }
     finally:
         for process in reversed(processes):
@@ -332,6 +334,83 @@ def test_smoke_settings_still_the_dev_stack(hub, stack_renderer):
         ("hub", "logLevel"),
         ("proxy", "apiUrl"),
         ("culler", "enabled"),
+        ("culler", "apiUrl"),
     ]:
         changed[section][key] = original[section][key]
     assert changed == original
+
+
+def test_culler_reaches_the_hub_without_the_url_jupyterhub_hands_it(hub):
+    """In the hub pod, the JUPYTERHUB_API_URL that JupyterHub gives managed
+    services (http://hub:8081/hub/api) is blocked by the hub's own
+    NetworkPolicy. Run the configured culler command with that URL pointing
+    nowhere: it must still reach the hub, through its --url."""
+    log = hub["hub"].log
+    calls = r"200 GET /hub/api/users\S* \(idle-culler@"
+    # The hub's own culler calls once at start, then every culler.everySeconds
+    # (minutes): count from after its first call, so new calls are this one's.
+    wait_for(lambda: re.search(calls, log()), 60, "the hub-managed culler's first call")
+    before = len(re.findall(calls, log()))
+    (service,) = [s for s in load_smoke_services(hub) if s["name"] == "idle-culler"]
+    errors = Path(hub["hub"].log_path).parent / "test-culler.log"
+    with errors.open("w") as err:
+        culler = subprocess.Popen(
+            [sys.executable, *service["command"][1:]],
+            env={
+                **os.environ,
+                "JUPYTERHUB_API_TOKEN": service["api_token"],
+                "JUPYTERHUB_API_URL": f"http://127.0.0.1:{free_port()}/hub/api",  # nothing listens
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+
+    def called_the_hub():
+        if "Connection refused" in errors.read_text():
+            raise ProcessDied(f"the culler used JUPYTERHUB_API_URL:\n{errors.read_text()}")
+        return len(re.findall(calls, log())) > before
+
+    try:
+        wait_for(called_the_hub, 60, "the culler's GET /hub/api/users")
+    finally:
+        culler.terminate()
+        culler.wait(timeout=10)
+
+
+def load_smoke_services(hub) -> list[dict]:
+    """The hub's services as jupyterhub_config.py builds them from the smoke settings."""
+    from jupyterhub.app import JupyterHub
+
+    tmp = Path(hub["hub"].log_path).parent
+    env = {
+        **SECRETS,
+        "CLASSHUB_SETTINGS": str(write_settings(tmp, hub["settings"], "services.json")),
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        app = JupyterHub()
+        app.load_config_file(str(CONFIG_FILE))
+    return app.services
+
+
+def test_routes_come_back_after_a_proxy_restart(hub):
+    """configurable-http-proxy keeps routes in memory: a restarted proxy has
+    none. The hub restores them at its next route check, within
+    hub.lastActivityInterval (runs last: it replaces the proxy)."""
+    interval = hub["settings"]["hub"]["lastActivityInterval"]
+    assert interval <= 30
+    hub["proxy"].stop()
+    hub["proxy"] = hub["start_proxy"]()
+    routes_url = f"{hub['api']}/api/routes"
+
+    def hub_route():
+        """The hub's own route, as JupyterHub registers it (not --default-target's)."""
+        hub["hub"].assert_running()
+        routes = http().get(routes_url, headers=hub["api_headers"], timeout=5).json()
+        return routes.get("/", {}).get("jupyterhub") is True
+
+    assert not hub_route(), "a new proxy starts with no JupyterHub routes"
+
+    wait_for(hub_route, interval + 15, "the hub to restore its route in the new proxy")
+    assert http().get(f"{hub['public']}/hub/health", timeout=5).status_code == 200

@@ -42,14 +42,47 @@ before(() => {
 
 after(() => env?.stop());
 
+/**
+ * The engine's events of one `up --json` (one JSON event a line), in order: which step started (pre) or finished
+ * (outputs), for which object.
+ */
+function steps(events: string): { phase: "pre" | "done"; kind: string; name: string }[] {
+  return events
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line))
+    .flatMap((event) => {
+      const [phase, step] = event.resourcePreEvent
+        ? (["pre", event.resourcePreEvent] as const)
+        : event.resOutputsEvent
+          ? (["done", event.resOutputsEvent] as const)
+          : [undefined, undefined];
+      const state = step?.metadata?.new ?? step?.metadata?.old;
+      const kind = state?.outputs?.kind ?? state?.inputs?.kind;
+      return phase === undefined || kind === undefined
+        ? []
+        : [
+            {
+              phase,
+              kind: kind as string,
+              name: (state.outputs?.metadata?.name ?? state.inputs?.metadata?.name) as string,
+            },
+          ];
+    });
+}
+
 describe("pulumi up on a real API server", () => {
+  let firstUp: string;
+
   it("creates every object of the dev stack and the API server accepts them", () => {
-    const r = up("dev");
+    const r = up("dev", "--json");
     assert.equal(r.status, 0, r.stdout + r.stderr);
+    firstUp = r.stdout;
     const ns = env.json("get", "namespace", NS);
     assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     assert.deepEqual(names("deployments", NS), ["hub", "proxy"]);
     assert.deepEqual(names("services", NS), ["hub", "proxy-api", "proxy-public"]);
+    assert.ok(names("secrets", NS).includes("proxy-api-token"));
     assert.deepEqual(names("persistentvolumeclaims", NS), ["hub-db"]);
     assert.equal(names("networkpolicies", NS).length, 4);
     assert.equal(names("resourcequotas", NS).length, 1);
@@ -57,6 +90,35 @@ describe("pulumi up on a real API server", () => {
     assert.deepEqual(
       names("serviceaccounts", NS).filter((n) => n === "hub"),
       ["hub"],
+    );
+  });
+
+  it("creates the Services before the pods that look them up, and the proxy before the hub", () => {
+    const events = steps(firstUp);
+    const at = (phase: "pre" | "done", kind: string, name: string) => {
+      const i = events.findIndex((e) => e.phase === phase && e.kind === kind && e.name === name);
+      assert.ok(i >= 0, `no ${phase} event for ${kind}/${name}`);
+      return i;
+    };
+    const hubStarts = at("pre", "Deployment", "hub");
+    assert.ok(at("done", "Service", "hub") < hubStarts, "the hub Service exists before the hub");
+    assert.ok(at("done", "Service", "proxy-api") < hubStarts, "proxy-api exists before the hub");
+    assert.ok(at("done", "Deployment", "proxy") < hubStarts, "the proxy is up before the hub");
+    assert.ok(at("done", "Secret", "proxy-api-token") < at("pre", "Deployment", "proxy"));
+  });
+
+  it("the hub's NetworkPolicy lets it reach this API server where pods reach it", () => {
+    const slice = env.json("get", "endpointslice", "kubernetes", "-n", "default");
+    const addresses = (slice.endpoints as any[]).flatMap((e) => e.addresses as string[]);
+    const ports = (slice.ports as any[]).map((p) => p.port as number);
+    // The local control plane serves on 26443: neither 443 nor 6443.
+    assert.deepEqual(ports, [26443]);
+    const hubPolicy = (env.json("get", "networkpolicies", "-n", NS).items as any[]).find(
+      (p) => p.spec.podSelector.matchLabels?.["app.kubernetes.io/component"] === "hub",
+    );
+    assert.deepEqual(
+      hubPolicy.spec.egress.filter((rule: any) => rule.ports?.some((p: any) => p.port === 26443)),
+      [{ to: addresses.map((a) => ({ ipBlock: { cidr: `${a}/32` } })), ports: [{ protocol: "TCP", port: 26443 }] }],
     );
   });
 

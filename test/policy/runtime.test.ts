@@ -95,7 +95,10 @@ describe("secrets", () => {
     assert.equal(props.stringData["cookie-secret"], "c0ffee".repeat(8));
   });
   it("are still compared with ConfigMaps when the engine sends them marked secret", async () => {
-    const hubSecret = variant(find(run, TYPES.secret), (s) => (s.stringData["crypt-key"] = secret("c0ffee".repeat(8))));
+    const hubSecret = variant(
+      find(run, TYPES.secret, "hub-secret"),
+      (s) => (s.stringData["crypt-key"] = secret("c0ffee".repeat(8))),
+    );
     const leak = variant(
       find(run, TYPES.configMap, "hub-config"),
       (c) => (c.data.notes = `key: ${"c0ffee".repeat(8)}`),

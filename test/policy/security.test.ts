@@ -39,7 +39,7 @@ const HUB_C = "spec.template.spec.containers[0]";
 
 describe("compliant baselines", () => {
   it("the hub and proxy Deployments, a bare Pod, the hub ConfigMap and Secret pass", async () => {
-    await expectNone([hub, proxy, pod, configMap, find(run, TYPES.secret)]);
+    await expectNone([hub, proxy, pod, configMap, find(run, TYPES.secret, "hub-secret")]);
   });
   it("the namespace, Services, NetworkPolicies, Role and RoleBinding pass", async () => {
     const kinds = [TYPES.namespace, TYPES.service, TYPES.networkPolicy, TYPES.role, TYPES.roleBinding];
@@ -453,7 +453,7 @@ describe("classhub-disallow-secrets-in-configmaps", () => {
     );
   });
   it("rejects a Secret's value copied into a ConfigMap (stack check)", async () => {
-    const secret = find(run, TYPES.secret);
+    const secret = find(run, TYPES.secret, "hub-secret");
     const cookie = JSON.stringify(secret.inputs).match(/"cookie-secret":"([0-9a-f]{64})"/)![1];
     await expectOnly(
       [

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { deployment, proxyCommand, publicService } from "../../components/proxy/manifests";
+import { CERT_CHECK_SCRIPT } from "../../components/proxy/certCheck";
+import {
+  apiService,
+  deployment,
+  proxyCommand,
+  proxyProbes,
+  proxyResources,
+  publicService,
+} from "../../components/proxy/manifests";
 
 it("without TLS the proxy serves HTTP on 8000 and routes to the hub", () => {
   const command = proxyCommand(false);
@@ -13,9 +21,9 @@ it("without TLS the proxy serves HTTP on 8000 and routes to the hub", () => {
 it("with TLS the proxy serves HTTPS from the mounted Secret and redirects HTTP", () => {
   const d = deployment({
     namespace: "c",
-    tokenSecretName: "s",
-    tokenSecretKey: "proxy-token",
+    tokenChecksum: "0".repeat(64),
     tlsSecretName: "tls",
+    students: 40,
     nodeSelector: {},
   });
   const container = (d.spec as any).template.spec.containers![0] as any;
@@ -40,4 +48,32 @@ it("proxy-public exposes 80 and, with TLS, 443 on the chosen type", () => {
     [80, 443],
   );
   assert.equal(tls.loadBalancerIP, "203.0.113.10");
+});
+
+it("the proxy is sized for its class: more memory for routes and connections, at most one core", () => {
+  assert.deepEqual(proxyResources(4), {
+    requests: { cpu: "100m", memory: "129Mi" },
+    limits: { cpu: "1", memory: "258Mi" },
+  });
+  assert.deepEqual(proxyResources(1203), {
+    requests: { cpu: "1000m", memory: "429Mi" },
+    limits: { cpu: "1", memory: "858Mi" },
+  });
+});
+
+it("the proxy stays ready through a stall and is restarted after a minute without answers", () => {
+  for (const tls of [false, true]) {
+    const probes = proxyProbes(tls) as any;
+    assert.ok(probes.readinessProbe.periodSeconds * probes.readinessProbe.failureThreshold >= 30 * 60);
+    assert.equal((probes.livenessProbe as any).periodSeconds * (probes.livenessProbe as any).failureThreshold, 60);
+  }
+});
+
+it("with TLS, liveness fails when the served certificate is not the mounted one", () => {
+  const liveness = proxyProbes(true).livenessProbe as any;
+  assert.deepEqual(liveness.exec.command, ["node", "-e", CERT_CHECK_SCRIPT, "8443", "/etc/classhub/tls/tls.crt"]);
+});
+
+it("proxy-api is created without waiting for endpoints, so it exists before the hub and proxy pods", () => {
+  assert.deepEqual((apiService("c").metadata as any).annotations, { "pulumi.com/skipAwait": "true" });
 });

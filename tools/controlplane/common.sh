@@ -13,6 +13,10 @@ ETCD_CLIENT_PORT=${CLASSHUB_ETCD_PORT:-23790}
 ETCD_PEER_PORT=${CLASSHUB_ETCD_PEER_PORT:-23800}
 APISERVER_PORT=${CLASSHUB_APISERVER_PORT:-16443}
 APISERVER_URL=https://127.0.0.1:$APISERVER_PORT
+# The address the API server publishes as the endpoint of the `kubernetes` Service (EndpointSlice
+# default/kubernetes), which classhub reads for the hub's egress rule. The API server refuses a loopback
+# address there, so it is the host's first global IPv4 address; it only listens on 127.0.0.1.
+APISERVER_ADVERTISE=${CLASSHUB_APISERVER_ADVERTISE:-$(ip -4 -o addr show scope global 2>/dev/null | awk '{sub("/.*", "", $4); print $4; exit}')}
 
 cp_log() { printf '[controlplane] %s\n' "$*" >&2; }
 

@@ -109,7 +109,7 @@ done
 # --- kube-apiserver -----------------------------------------------------------------------
 cp_log "starting kube-apiserver on $APISERVER_URL (log: $CP_DIR/logs/kube-apiserver.log)"
 setsid kube-apiserver \
-  --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+  --bind-address=127.0.0.1 --advertise-address="${APISERVER_ADVERTISE:-127.0.0.1}" --secure-port="$APISERVER_PORT" \
   --etcd-servers="$ETCD_URL" \
   --cert-dir="$CP_DIR/apiserver-certs" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
