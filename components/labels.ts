@@ -17,6 +17,12 @@ export function podsOf(instance: string, component: Component) {
 /** Annotation that lets a later `pulumi up` adopt an object a previous destroy retained. */
 export const ADOPT_ANNOTATION = { "pulumi.com/patchForce": "true" };
 
+/**
+ * Annotation that makes Pulumi create a Service without waiting for endpoints. Pods look Services up by name
+ * when they start (the hub calls http://proxy-api:8001 at once), so those Services come first, before any pod.
+ */
+export const NO_AWAIT_ANNOTATION = { "pulumi.com/skipAwait": "true" };
+
 /** All labels for an object of one component in one class. */
 export function labels(instance: string, component: Component): Record<string, string> {
   return {

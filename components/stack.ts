@@ -11,6 +11,34 @@ interface Connected {
   target: ClusterTarget;
   /** What a cluster stack exports for class stacks to reference. */
   exports?: Record<string, pulumi.Input<unknown>>;
+  /** Resources every GCP resource of the class must wait for: the APIs a cluster of this stack enables. */
+  gcpDependsOn?: pulumi.Resource[];
+}
+
+/**
+ * The identity of a cluster stack's cluster, for the class's Kubernetes provider. Its `clusterId` output, or for a
+ * cluster stack from before that output the same string, which GKE's id is made of. With an identity a new endpoint
+ * or certificate updates the provider in place; without one it would replace every object of the class.
+ */
+export function clusterIdentity(outputs: {
+  clusterId?: string;
+  project: string;
+  region: string;
+  clusterName: string;
+}): string {
+  return outputs.clusterId ?? `projects/${outputs.project}/locations/${outputs.region}/clusters/${outputs.clusterName}`;
+}
+
+/** Makes every GCP resource wait for `resources` (the APIs), however deep in a component it is registered. */
+export function gcpAfter(resources: pulumi.Resource[]): pulumi.ResourceTransformation {
+  return (args) => {
+    if (!args.type.startsWith("gcp:")) return undefined;
+    const own = args.opts.dependsOn ?? [];
+    if (!Array.isArray(own) && !pulumi.Resource.isInstance(own)) {
+      throw new Error(`${args.name}: dependsOn given as an Output or Promise; gcpAfter needs resources`);
+    }
+    return { props: args.props, opts: { ...args.opts, dependsOn: [...[own].flat(), ...resources] } };
+  };
 }
 
 function connect(config: StackConfig): Connected {
@@ -24,17 +52,21 @@ function connect(config: StackConfig): Connected {
         gke: true,
         storageClasses: { home: storage.home, hubDb: storage.hubDb },
         gpuAcceleratorType: gke.gpuAcceleratorType,
+        sandboxedUserPool: cluster.gke.userPool.sandbox,
         gcp: { project: gke.project, region: gke.region },
       };
       return {
         target,
+        gcpDependsOn: gke.apis,
         exports: {
           clusterName: gke.clusterName,
+          clusterId: gke.clusterId,
           kubeconfig: gke.kubeconfig,
           project: gke.project,
           region: gke.region,
           storageClasses: { home: storage.home, hubDb: storage.hubDb },
           ...(gke.gpuAcceleratorType === undefined ? {} : { gpuAcceleratorType: gke.gpuAcceleratorType }),
+          sandboxedUserPool: cluster.gke.userPool.sandbox,
         },
       };
     }
@@ -42,12 +74,19 @@ function connect(config: StackConfig): Connected {
       const ref = new pulumi.StackReference(cluster.stack);
       const output = (name: string) => ref.requireOutput(name) as pulumi.Output<any>;
       const storage = output("storageClasses");
+      const clusterIdentifier = pulumi
+        .all([ref.getOutput("clusterId"), output("project"), output("region"), output("clusterName")])
+        .apply(([clusterId, project, region, clusterName]) =>
+          clusterIdentity({ clusterId, project, region, clusterName }),
+        );
       return {
         target: {
-          provider: new k8s.Provider("cluster", { kubeconfig: output("kubeconfig") }),
+          provider: new k8s.Provider("cluster", { kubeconfig: output("kubeconfig"), clusterIdentifier }),
           gke: true,
           storageClasses: { home: storage.apply((s) => s.home), hubDb: storage.apply((s) => s.hubDb) },
           gpuAcceleratorType: ref.getOutput("gpuAcceleratorType") as pulumi.Output<string | undefined>,
+          // A cluster stack from before this output has no sandboxed pool.
+          sandboxedUserPool: ref.getOutput("sandboxedUserPool").apply((s) => s === true),
           gcp: { project: output("project"), region: output("region") },
         },
       };
@@ -79,14 +118,19 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Input<unk
   if (config.cluster.source === "ambient" && config.cluster.skipAwait) {
     pulumi.runtime.registerStackTransformation(skipAwait);
   }
-  const { target, exports } = connect(config);
+  const { target, exports, gcpDependsOn } = connect(config);
   if (config.class === undefined) return exports ?? {};
-  const hub = new ClassHub(config.class.namespace, {
-    class: config.class,
-    clusterConfig: config.cluster,
-    cluster: target,
-    oauthClientSecret: config.class.auth.type === "dummy" ? undefined : oauthClientSecret(),
-  });
+  const hub = new ClassHub(
+    config.class.namespace,
+    {
+      class: config.class,
+      clusterConfig: config.cluster,
+      cluster: target,
+      oauthClientSecret: config.class.auth.type === "dummy" ? undefined : oauthClientSecret(),
+    },
+    // The class's reserved address calls the Compute Engine API that this stack's own cluster enables.
+    gcpDependsOn === undefined ? undefined : { transformations: [gcpAfter(gcpDependsOn)] },
+  );
   return {
     hubUrl: hub.hubUrl,
     adminUrl: hub.adminUrl,

@@ -175,6 +175,9 @@ c.KubeSpawner.environment = require("spawner.environment")
 c.KubeSpawner.extra_labels = require("spawner.extraLabels")
 c.KubeSpawner.node_selector = require("spawner.nodeSelector")
 c.KubeSpawner.tolerations = require("spawner.tolerations")
+# GKE Sandbox: student code runs in gVisor (KubeSpawner has no trait of its own)
+if get("spawner.runtimeClassName"):
+    c.KubeSpawner.extra_pod_config = {"runtimeClassName": require("spawner.runtimeClassName")}
 
 # Pod Security Standard "restricted"
 c.KubeSpawner.uid = require("spawner.uid")
@@ -215,6 +218,9 @@ for profile in require("spawner.profiles"):
         kubespawner_override["tolerations"] = (
             require("spawner.tolerations") + overrides["tolerations"]
         )
+    # Each profile states its runtime (the GPU pool is never sandboxed). KubeSpawner
+    # merges dict overrides into the class value, and None removes the key.
+    kubespawner_override["extra_pod_config"] = {"runtimeClassName": overrides["runtimeClassName"]}
     if overrides["gpus"] > 0:
         gpus = {"nvidia.com/gpu": str(overrides["gpus"])}
         kubespawner_override["extra_resource_limits"] = gpus

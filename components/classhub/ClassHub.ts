@@ -6,6 +6,7 @@ import { HUB_RESOURCES } from "../hub/manifests";
 import { classSize, hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
 import { ClassNamespace } from "../namespace/ClassNamespace";
+import { CORE_NODES } from "../placement";
 import { proxyResources } from "../proxy/manifests";
 
 /** The cluster a class runs on, however it was found. */
@@ -18,6 +19,8 @@ export interface ClusterTarget {
   storageClasses: { home?: pulumi.Input<string>; hubDb?: pulumi.Input<string> };
   /** GKE accelerator type of the GPU pool, if any. */
   gpuAcceleratorType?: pulumi.Input<string | undefined>;
+  /** The user pool runs GKE Sandbox (gVisor): student servers must ask for its runtime class. */
+  sandboxedUserPool?: pulumi.Input<boolean>;
   /** Project and region, for the reserved public address on GKE. */
   gcp?: { project: pulumi.Input<string>; region: pulumi.Input<string> };
 }
@@ -32,8 +35,6 @@ export interface ClassHubArgs {
   /** The OAuth client secret, for OAuth authenticators. */
   oauthClientSecret?: pulumi.Input<string>;
 }
-
-const CORE_NODE_SELECTOR = { "hub.jupyter.org/node-purpose": "core" };
 
 /** Everything one class needs: its namespace and its JupyterHub. */
 export class ClassHub extends pulumi.ComponentResource {
@@ -56,9 +57,14 @@ export class ClassHub extends pulumi.ComponentResource {
       { parent: this },
     );
     const settings = pulumi
-      .all([cluster.storageClasses.home, cluster.gpuAcceleratorType])
-      .apply(([home, gpu]) =>
-        hubSettings(cls, { userPool: cluster.gke, homeStorageClass: home, gpuAcceleratorType: gpu }),
+      .all([cluster.storageClasses.home, cluster.gpuAcceleratorType, cluster.sandboxedUserPool])
+      .apply(([home, gpu, sandboxed]) =>
+        hubSettings(cls, {
+          userPool: cluster.gke,
+          homeStorageClass: home,
+          gpuAcceleratorType: gpu,
+          sandboxedUserPool: sandboxed ?? false,
+        }),
       );
     const type = serviceType(cls, args.clusterConfig);
     const hub = new JupyterHub(
@@ -68,7 +74,7 @@ export class ClassHub extends pulumi.ComponentResource {
         settings,
         oauthClientSecret: args.oauthClientSecret,
         dbStorageClass: cluster.storageClasses.hubDb,
-        coreNodeSelector: cluster.gke ? CORE_NODE_SELECTOR : undefined,
+        coreNodeSelector: cluster.gke ? CORE_NODES : undefined,
         proxy: {
           serviceType: type,
           nodePort: cls.nodePort,

@@ -1,43 +1,50 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GkeConfig } from "../config";
-import { gkeProblems } from "./checks";
+import type { GkeConfig } from "../config/schema";
+import { gkeProblems } from "../config/clusterRules";
 import {
+  apiName,
   clusterArgs,
   kubeconfig,
   networkArgs,
   nodePools,
   nodeRoleArgs,
   nodeServiceAccountArgs,
+  REQUIRED_APIS,
   resourceNames,
   routerArgs,
   routerNatArgs,
+  serviceArgs,
   subnetworkArgs,
 } from "./gke";
 
 export interface GkeClusterArgs {
   /**
    * Validated classhub:cluster.gke settings: project, region, network ranges, node pools. Defaults are those of
-   * the config schema (components/config.ts), e.g. deletionProtection true and a user pool that scales from 0.
+   * the config schema (components/config/schema.ts), e.g. deletionProtection true and a user pool that scales from 0.
    */
   config: GkeConfig;
 }
 
 /**
- * A private, VPC-native GKE cluster for classhub: its own VPC with NAT, a least-privilege node service account,
- * Dataplane V2, Workload Identity and shielded nodes; core, user and optional GPU node pools; and a Kubernetes
- * provider that authenticates through gke-gcloud-auth-plugin.
+ * A private, VPC-native GKE cluster for classhub: the Google APIs it needs, its own VPC with NAT, a least-privilege
+ * node service account, Dataplane V2, Workload Identity and shielded nodes; core, user and optional GPU node pools;
+ * and a Kubernetes provider that reaches the DNS endpoint through gke-gcloud-auth-plugin.
  */
 export class GkeCluster extends pulumi.ComponentResource {
   /** The GKE cluster's name. */
   public readonly clusterName: pulumi.Output<string>;
-  /** The control plane's public IP address. */
+  /** The cluster's identity, `projects/<project>/locations/<region>/clusters/<name>`; it changes only with a new cluster. */
+  public readonly clusterId: pulumi.Output<string>;
+  /** The control plane's DNS endpoint, e.g. gke-0123….us-central1.gke.goog. */
   public readonly endpoint: pulumi.Output<string>;
   /** A kubeconfig using gke-gcloud-auth-plugin. Secret: it reveals where the control plane is. */
   public readonly kubeconfig: pulumi.Output<string>;
   /** A provider for the cluster, created once the node pools, NAT and node roles exist. */
   public readonly provider: k8s.Provider;
+  /** The enabled APIs; anything else that calls GCP in this project should wait for them. */
+  public readonly apis: gcp.projects.Service[];
   /** The GCP project id. */
   public readonly project: string;
   /** The GCP region. */
@@ -53,20 +60,25 @@ export class GkeCluster extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`Invalid GKE settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
     }
     const names = resourceNames(name);
-    const parent = { parent: this };
 
-    const network = new gcp.compute.Network(`${name}-vpc`, networkArgs(config, names), parent);
-    const subnetwork = new gcp.compute.Subnetwork(`${name}-nodes`, subnetworkArgs(config, names, network.id), parent);
-    const router = new gcp.compute.Router(`${name}-router`, routerArgs(config, names, network.id), parent);
-    const nat = new gcp.compute.RouterNat(`${name}-nat`, routerNatArgs(config, names, router.name), parent);
+    // A fresh project has these off; every GCP resource below waits for them.
+    this.apis = REQUIRED_APIS.map(
+      (api) => new gcp.projects.Service(`${name}-api-${apiName(api)}`, serviceArgs(config, api), { parent: this }),
+    );
+    const gcpOpts = { parent: this, dependsOn: this.apis };
 
-    const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, nodeServiceAccountArgs(config, names), parent);
+    const network = new gcp.compute.Network(`${name}-vpc`, networkArgs(config, names), gcpOpts);
+    const subnetwork = new gcp.compute.Subnetwork(`${name}-nodes`, subnetworkArgs(config, names, network.id), gcpOpts);
+    const router = new gcp.compute.Router(`${name}-router`, routerArgs(config, names, network.id), gcpOpts);
+    const nat = new gcp.compute.RouterNat(`${name}-nat`, routerNatArgs(config, names, router.name), gcpOpts);
+
+    const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, nodeServiceAccountArgs(config, names), gcpOpts);
     const roles = nodeRoleArgs(config, nodeAccount.member).map(
       (roleArgs) =>
         new gcp.projects.IAMMember(
           `${name}-nodes-${roleArgs.role.replace(/^roles\//, "").replace(/\./g, "-")}`,
           roleArgs,
-          parent,
+          gcpOpts,
         ),
     );
 
@@ -77,8 +89,15 @@ export class GkeCluster extends pulumi.ComponentResource {
         subnetwork: subnetwork.id,
         serviceAccountEmail: nodeAccount.email,
       }),
-      // nodeConfig only shapes the default pool, which is removed at once; afterwards GKE reports other values.
-      { parent: this, ignoreChanges: ["nodeConfig"] },
+      {
+        ...gcpOpts,
+        // nodeConfig only shapes the default pool, which is removed at once; afterwards GKE reports other values.
+        ignoreChanges: ["nodeConfig"],
+        // The provider's deletionProtection is checked only when the cluster itself is deleted, after a destroy has
+        // deleted the pools and the classes. Pulumi refuses to delete or replace a protected resource, and
+        // `pulumi destroy` stops in its preview, before it deletes anything.
+        protect: config.deletionProtection,
+      },
     );
 
     const pools = nodePools(config, {
@@ -93,22 +112,23 @@ export class GkeCluster extends pulumi.ComponentResource {
           // initialNodeCount only matters at creation, and changing it would replace the pool.
           ignoreChanges: ["initialNodeCount"],
           // Nodes write logs and pull images with these roles from their first boot.
-          dependsOn: roles,
+          dependsOn: [...this.apis, ...roles],
+          // Deleting a pool deletes every student server on it.
+          protect: config.deletionProtection,
         }),
     );
 
     this.clusterName = cluster.name;
-    this.endpoint = cluster.endpoint;
+    this.clusterId = cluster.id;
+    this.endpoint = cluster.controlPlaneEndpointsConfig.apply((c) => c?.dnsEndpointConfig?.endpoint ?? "");
     this.kubeconfig = pulumi.secret(
-      pulumi
-        .all([cluster.name, cluster.endpoint, cluster.masterAuth])
-        .apply(([clusterName, endpoint, auth]) => kubeconfig(clusterName, endpoint, auth.clusterCaCertificate ?? "")),
+      pulumi.all([cluster.name, this.endpoint]).apply(([clusterName, endpoint]) => kubeconfig(clusterName, endpoint)),
     );
     this.provider = new k8s.Provider(
       name,
-      // The cluster id only changes when the cluster is replaced, so a new endpoint or CA updates the provider
-      // in place instead of replacing every Kubernetes resource.
-      { kubeconfig: this.kubeconfig, clusterIdentifier: cluster.id },
+      // The cluster id only changes when the cluster is replaced, so a new endpoint updates the provider in place
+      // instead of replacing every Kubernetes resource.
+      { kubeconfig: this.kubeconfig, clusterIdentifier: this.clusterId },
       // Workloads need nodes to run on and NAT to pull their images; without them a hub would time out pending.
       { parent: this, dependsOn: [...pools, nat] },
     );
@@ -118,6 +138,7 @@ export class GkeCluster extends pulumi.ComponentResource {
 
     this.registerOutputs({
       clusterName: this.clusterName,
+      clusterId: this.clusterId,
       endpoint: this.endpoint,
       kubeconfig: this.kubeconfig,
     });

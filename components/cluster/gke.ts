@@ -1,28 +1,19 @@
-// Pure builders for the GKE cluster, its node pools and its kubeconfig. GkeCluster only wires them up, so
-// everything that decides what gets created is tested without mocks. Names and network args live in
-// names.ts and network.ts and are re-exported here.
+// Pure builders for the GKE cluster and its node pools. GkeCluster only wires them up, so everything that decides
+// what gets created is tested without mocks. Names, APIs, network args, machine tables and the kubeconfig live in
+// names.ts, apis.ts, network.ts, machines.ts and kubeconfig.ts and are re-exported here.
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
-import type { GkeConfig } from "../config";
+import type { GkeConfig } from "../config/schema";
+import { CORE_NODES, GPU_TAINT, gkeTaint, USER_NODES, USER_TAINT } from "../placement";
+import { defaultBootDisk } from "./machines";
 import type { GkeNames } from "./names";
 import { SECONDARY_RANGES } from "./network";
 
+export * from "./apis";
+export * from "./kubeconfig";
+export * from "./machines";
 export * from "./names";
 export * from "./network";
-
-/** The node label the hub's pods select on (z2jh's convention, which KubeSpawner's settings follow). */
-export const NODE_PURPOSE_LABEL = "hub.jupyter.org/node-purpose";
-
-/**
- * Keeps everything but student servers off user nodes. In Kubernetes this is the taint
- * hub.jupyter.org/dedicated=user:NoSchedule, which the spawner tolerates.
- */
-export const USER_TAINT = {
-  key: "hub.jupyter.org/dedicated",
-  value: "user",
-  effect: "NO_SCHEDULE",
-};
 
 /** Full API scope; the node service account's IAM roles are what actually limit access. */
 export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
@@ -70,9 +61,16 @@ export function clusterArgs(config: GkeConfig, names: GkeNames, refs: ClusterRef
     },
     privateClusterConfig: {
       enablePrivateNodes: true,
-      // The public endpoint stays so that the platform team and CI can reach it; IAM authenticates them.
-      enablePrivateEndpoint: false,
+      // People and CI use the DNS endpoint below; the IP endpoint stays private to the VPC unless asked for.
+      enablePrivateEndpoint: !config.publicIpEndpoint,
       masterIpv4CidrBlock: config.network.controlPlaneCidr,
+    },
+    controlPlaneEndpointsConfig: {
+      // Reachable from anywhere, hosted CI included, but only by callers Google IAM lets through
+      // (container.clusters.connect) before Kubernetes RBAC sees them. The kubeconfig points here.
+      dnsEndpointConfig: { allowExternalTraffic: true },
+      // Nodes and pods reach the API server on its private IP (kubernetes.default).
+      ipEndpointsConfig: { enabled: true },
     },
     ...(config.authorizedNetworks.length === 0
       ? {}
@@ -89,6 +87,9 @@ export function clusterArgs(config: GkeConfig, names: GkeNames, refs: ClusterRef
     workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
     enableShieldedNodes: true,
     releaseChannel: { channel: config.releaseChannel },
+    maintenancePolicy: maintenancePolicy(config),
+    // Pack students' servers onto few nodes and remove empty ones sooner; node auto-provisioning stays off.
+    clusterAutoscaling: { enabled: false, autoscalingProfile: "OPTIMIZE_UTILIZATION" },
     deletionProtection: config.deletionProtection,
     enableLegacyAbac: false,
     // Access is through IAM only; a client certificate would be a credential that cannot be revoked.
@@ -96,6 +97,25 @@ export function clusterArgs(config: GkeConfig, names: GkeNames, refs: ClusterRef
     // Home directories are persistent disks.
     addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
   } satisfies gcp.container.ClusterArgs;
+}
+
+/** The maintenance window and exclusions (validated in config/clusterRules.ts), as GKE takes them. */
+export function maintenancePolicy(config: GkeConfig) {
+  const { window, exclusions } = config.maintenance;
+  return {
+    recurringWindow: { startTime: window.start, endTime: window.end, recurrence: window.recurrence },
+    maintenanceExclusions: exclusions.map((e) => ({
+      exclusionName: e.name,
+      startTime: e.start,
+      endTime: e.end,
+      exclusionOptions: { scope: e.scope },
+    })),
+  } satisfies gcp.types.input.container.ClusterMaintenancePolicy;
+}
+
+/** Taints of a pool: user and GPU nodes keep everything but students' servers off; GPU nodes also CPU servers. */
+export function poolTaints(kind: PoolKind) {
+  return { core: [], user: [gkeTaint(USER_TAINT)], gpu: [gkeTaint(USER_TAINT), gkeTaint(GPU_TAINT)] }[kind];
 }
 
 export interface NodePoolRefs {
@@ -117,7 +137,8 @@ export function nodePools(
 }
 
 type PoolConfig = GkeConfig["corePool"] &
-  Partial<Pick<NonNullable<GkeConfig["gpuPool"]>, "acceleratorType" | "acceleratorCount">>;
+  Partial<Pick<NonNullable<GkeConfig["gpuPool"]>, "acceleratorType" | "acceleratorCount">> &
+  Partial<Pick<GkeConfig["userPool"], "sandbox">>;
 
 function poolConfig(config: GkeConfig, kind: PoolKind): PoolConfig {
   const pool = kind === "core" ? config.corePool : kind === "user" ? config.userPool : config.gpuPool;
@@ -147,11 +168,14 @@ export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRe
       ...secureNodeConfig(refs.serviceAccountEmail),
       machineType: pool.machineType,
       diskSizeGb: pool.diskSizeGb,
-      diskType: "pd-balanced",
+      diskType: pool.diskType ?? defaultBootDisk(pool.machineType),
       spot: pool.spot,
-      labels: { [NODE_PURPOSE_LABEL]: kind === "core" ? "core" : "user" },
-      // GKE also taints GPU nodes with nvidia.com/gpu, which pods requesting a GPU tolerate automatically.
-      ...(kind === "core" ? {} : { taints: [USER_TAINT] }),
+      labels: kind === "core" ? CORE_NODES : USER_NODES,
+      // GKE taints GPU nodes itself only when they join a cluster that already has other pools; declared here,
+      // the GPU taint is there from the first node. Pods that request a GPU tolerate it automatically.
+      ...(kind === "core" ? {} : { taints: poolTaints(kind) }),
+      // GKE Sandbox needs Container-Optimized OS with containerd; GKE taints these nodes for RuntimeClass gvisor.
+      ...(pool.sandbox === true ? { imageType: "COS_CONTAINERD", sandboxConfig: { type: "GVISOR" } } : {}),
       ...(pool.acceleratorType === undefined
         ? {}
         : {
@@ -166,50 +190,4 @@ export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRe
           }),
     },
   } satisfies gcp.container.NodePoolArgs;
-}
-
-/**
- * A kubeconfig for the cluster whose user gets short-lived tokens from gke-gcloud-auth-plugin, so the text holds
- * no credential. caCertificate is base64, as GKE returns it.
- */
-export function kubeconfig(clusterName: string, endpoint: string, caCertificate: string): string {
-  return stringify(
-    {
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [
-        {
-          name: clusterName,
-          cluster: {
-            server: `https://${endpoint}`,
-            "certificate-authority-data": caCertificate,
-          },
-        },
-      ],
-      contexts: [
-        {
-          name: clusterName,
-          context: { cluster: clusterName, user: clusterName },
-        },
-      ],
-      "current-context": clusterName,
-      users: [
-        {
-          name: clusterName,
-          user: {
-            exec: {
-              apiVersion: "client.authentication.k8s.io/v1beta1",
-              command: "gke-gcloud-auth-plugin",
-              installHint:
-                "Install gke-gcloud-auth-plugin for kubectl: gcloud components install gke-gcloud-auth-plugin " +
-                "(https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin)",
-              provideClusterInfo: true,
-            },
-          },
-        },
-      ],
-    },
-    // No line folding: people read and grep this file.
-    { lineWidth: 0 },
-  );
 }

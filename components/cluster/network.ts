@@ -1,20 +1,17 @@
 // Pure builders for the cluster's VPC, NAT and node service account.
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { GkeConfig } from "../config";
+import type { GkeConfig } from "../config/schema";
 import type { GkeNames } from "./names";
 
 /** Secondary ranges of the node subnetwork, named so the cluster can refer to them. */
 export const SECONDARY_RANGES = { pods: "pods", services: "services" };
 
-/** What nodes need: ship logs and metrics, and pull images from Artifact Registry. Nothing else. */
-export const NODE_ROLES = [
-  "roles/logging.logWriter",
-  "roles/monitoring.metricWriter",
-  "roles/monitoring.viewer",
-  "roles/stackdriver.resourceMetadata.writer",
-  "roles/artifactregistry.reader",
-];
+/**
+ * What nodes need: GKE's documented node role (write logs and metrics, read monitoring, report resource metadata)
+ * and reading images from Artifact Registry. Nothing else.
+ */
+export const NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"];
 
 export function networkArgs(config: GkeConfig, names: GkeNames) {
   return {

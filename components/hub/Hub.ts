@@ -6,9 +6,10 @@ import type { ApiServer } from "../cluster/apiServer";
 import { secretDigest, sha256 } from "../digest";
 import * as m from "./manifests";
 import { type HubSettings, SETTINGS_FILE } from "./settings";
+import { SCHEMA_FILE } from "./settingsSchema";
 
-/** classhub's hub-side Python, mounted next to the settings JSON. */
-export const HUB_PYTHON_FILES = ["jupyterhub_config.py", "classhub_settings.py"];
+/** classhub's hub-side Python and the settings' JSON Schema, mounted next to the settings JSON. */
+export const HUB_FILES = ["jupyterhub_config.py", "classhub_settings.py", SCHEMA_FILE];
 const HUB_SOURCE_DIR = path.join(__dirname, "..", "..", "hub");
 
 export interface HubArgs {
@@ -34,10 +35,10 @@ export interface HubArgs {
   provider: k8s.Provider;
 }
 
-/** The hub's files: the Python from hub/ and the settings as JSON. */
+/** The hub's files: the Python and the schema from hub/, and the settings as JSON. */
 export function hubFiles(settings: HubSettings): Record<string, string> {
   return {
-    ...Object.fromEntries(HUB_PYTHON_FILES.map((f) => [f, fs.readFileSync(path.join(HUB_SOURCE_DIR, f), "utf8")])),
+    ...Object.fromEntries(HUB_FILES.map((f) => [f, fs.readFileSync(path.join(HUB_SOURCE_DIR, f), "utf8")])),
     [SETTINGS_FILE]: JSON.stringify(settings, null, 2) + "\n",
   };
 }
@@ -86,7 +87,10 @@ export class Hub extends pulumi.ComponentResource {
         serviceAccountName: account.metadata.name,
         claimName: claim.metadata.name,
         configChecksum: files.apply((f) => sha256(JSON.stringify(f))),
-        secretChecksum: secretDigest([...secretKeys.map((k) => args.secrets[k]!), args.proxy.token]),
+        secretChecksum: secretDigest(
+          [...secretKeys.map((k) => args.secrets[k]!), args.proxy.token],
+          args.secrets["crypt-key"]!,
+        ),
         nodeSelector: args.nodeSelector ?? {},
       }),
       // The hub calls the proxy's API as it starts and gives up after about 30 s: start it once the proxy

@@ -2,20 +2,11 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ApiServer } from "../cluster/apiServer";
-import { ADOPT_ANNOTATION, labels, podsOf, selectorLabels } from "../labels";
-import { NO_AWAIT_ANNOTATION } from "../proxy/manifests";
+import { ADOPT_ANNOTATION, labels, NO_AWAIT_ANNOTATION, podsOf, selectorLabels } from "../labels";
 import type { ContainerResources } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
-import {
-  CONFIG_DIR,
-  HUB_DB_DIR,
-  HUB_PORT,
-  HUB_SERVICE,
-  type HubSettings,
-  PROXY_API_PORT,
-  SETTINGS_FILE,
-  SINGLEUSER_PORT,
-} from "./settings";
+import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, SINGLEUSER_PORT } from "../services";
+import { CONFIG_DIR, HUB_DB_DIR, type HubSettings, SETTINGS_FILE } from "./settings";
 
 /** quay.io/jupyterhub/k8s-hub 4.4.0 ships JupyterHub 5.5.0 and KubeSpawner 7.0.0; requirements-hub.txt pins the same. */
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
@@ -151,6 +142,8 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
           annotations: {
             "classhub.io/config-checksum": d.configChecksum,
             "classhub.io/secret-checksum": d.secretChecksum,
+            // The cluster autoscaler must not move the only hub to empty a node: every student would be logged out.
+            "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
           },
         },
         spec: {

@@ -1,29 +1,18 @@
 // The hub settings: everything jupyterhub_config.py applies, decided here so that Python only sets traits.
 // Secrets never enter this object; they reach the hub as env vars from the hub Secret.
-import type { ClassConfig } from "../config";
+import type { ClassConfig } from "../config/schema";
 import { selectorLabels } from "../labels";
+import { GPU_TOLERATION, SANDBOX_RUNTIME_CLASS, toleration, USER_NODES, USER_TAINT } from "../placement";
 import { bytes } from "../quantity";
+import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE } from "../services";
+import type { HubSettings, ProfileSettings } from "./settingsSchema";
 
-export const HUB_PORT = 8081;
-export const PROXY_API_PORT = 8001;
-export const SINGLEUSER_PORT = 8888;
-/** Service names the hub settings address by DNS inside the class namespace. */
-export const HUB_SERVICE = "hub";
-export const PROXY_API_SERVICE = "proxy-api";
+export type { HubSettings, ProfileSettings } from "./settingsSchema";
+
 /** Where the hub ConfigMap is mounted, and the file names in it. */
 export const CONFIG_DIR = "/usr/local/etc/jupyterhub";
 export const SETTINGS_FILE = "hub-settings.json";
 export const HUB_DB_DIR = "/srv/jupyterhub";
-
-/** The user node pool's label and taint (see the GKE node pools); spawned servers must select and tolerate them. */
-export const USER_NODE_LABEL = { "hub.jupyter.org/node-purpose": "user" };
-export const USER_NODE_TOLERATION = {
-  key: "hub.jupyter.org/dedicated",
-  operator: "Equal",
-  value: "user",
-  effect: "NoSchedule",
-};
-const GPU_TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
 
 /**
  * Seconds between the hub's checks of the proxy's routing table (JupyterHub.last_activity_interval). Each check
@@ -36,98 +25,6 @@ export const ROUTE_CHECK_SECONDS = 30;
 export const SPAWN_LIMIT_FLOOR = 32;
 export const SPAWN_LIMIT_CEILING = 500;
 
-type Toleration = typeof USER_NODE_TOLERATION | typeof GPU_TOLERATION;
-
-export interface ProfileSettings {
-  slug: string;
-  displayName: string;
-  description: string;
-  default: boolean;
-  overrides: {
-    image: string | null;
-    cpuGuarantee: number | null;
-    cpuLimit: number | null;
-    memGuarantee: number | null;
-    memLimit: number | null;
-    gpus: number;
-    nodeSelector: Record<string, string> | null;
-    tolerations: Toleration[] | null;
-  };
-}
-
-export interface HubSettings {
-  version: 1;
-  class: { name: string; term: string; namespace: string };
-  hub: {
-    baseUrl: string;
-    bindUrl: string;
-    connectUrl: string;
-    dbUrl: string;
-    publicUrl: string | null;
-    concurrentSpawnLimit: number;
-    activeServerLimit: number;
-    lastActivityInterval: number;
-    namedServers: boolean;
-    adminAccess: boolean;
-    logLevel: "INFO";
-  };
-  proxy: { apiUrl: string };
-  auth: {
-    type: ClassConfig["auth"]["type"];
-    admins: string[];
-    allowedUsers: string[];
-    callbackUrl: string | null;
-    clientId: string | null;
-    github: { allowedOrganizations: string[] } | null;
-    google: { hostedDomain: string[] } | null;
-    genericOAuth: {
-      loginService: string;
-      authorizeUrl: string;
-      tokenUrl: string;
-      userdataUrl: string;
-      usernameClaim: string;
-      scope: string[];
-      allowedGroups: string[];
-      claimGroupsKey: string | null;
-    } | null;
-  };
-  spawner: {
-    namespace: string;
-    image: string;
-    imagePullPolicy: string;
-    cpuGuarantee: number;
-    cpuLimit: number;
-    memGuarantee: number;
-    memLimit: number;
-    uid: number;
-    gid: number;
-    fsGid: number;
-    startTimeout: number;
-    httpTimeout: number;
-    defaultUrl: string;
-    environment: Record<string, string>;
-    extraLabels: Record<string, string>;
-    nodeSelector: Record<string, string>;
-    tolerations: Toleration[];
-    profiles: ProfileSettings[];
-  };
-  storage: {
-    storageClass: string | null;
-    capacity: string;
-    mountPath: string;
-    pvcNameTemplate: string;
-    volumeName: string;
-  };
-  culler: {
-    enabled: boolean;
-    apiUrl: string;
-    timeoutSeconds: number;
-    everySeconds: number;
-    maxAgeSeconds: number;
-    concurrency: number;
-  };
-}
-
 /** What the cluster tells the hub settings. */
 export interface ClusterFacts {
   /** The cluster has classhub's tainted user node pool (GKE); locally, servers run on any node. */
@@ -136,6 +33,8 @@ export interface ClusterFacts {
   gpuAcceleratorType?: string;
   /** Storage class for homes; undefined uses the cluster default. */
   homeStorageClass?: string;
+  /** The user pool runs GKE Sandbox; the GPU pool never does. Defaults to false. */
+  sandboxedUserPool?: boolean;
 }
 
 /** Students the class plans for: the roster, or the declared size when students come from an org or domain. */
@@ -171,6 +70,8 @@ function profileSettings(cls: ClassConfig, facts: ClusterFacts): ProfileSettings
             ? { "cloud.google.com/gke-accelerator": facts.gpuAcceleratorType }
             : null,
         tolerations: gpu ? [GPU_TOLERATION] : null,
+        // GPU servers run on the GPU pool, which is never sandboxed.
+        runtimeClassName: facts.sandboxedUserPool && !gpu ? SANDBOX_RUNTIME_CLASS : null,
       },
     };
   });
@@ -236,8 +137,9 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       defaultUrl: cls.defaultUrl,
       environment: cls.environment,
       extraLabels: { ...selectorLabels(cls.namespace, "singleuser-server"), "app.kubernetes.io/part-of": "classhub" },
-      nodeSelector: facts.userPool ? USER_NODE_LABEL : {},
-      tolerations: facts.userPool ? [USER_NODE_TOLERATION] : [],
+      nodeSelector: facts.userPool ? USER_NODES : {},
+      tolerations: facts.userPool ? [toleration(USER_TAINT)] : [],
+      runtimeClassName: facts.sandboxedUserPool ? SANDBOX_RUNTIME_CLASS : null,
       profiles: profileSettings(cls, facts),
     },
     storage: {

@@ -1,9 +1,8 @@
 // Pure builders for what belongs to the class's JupyterHub as a whole rather than to the hub or the proxy.
 import type * as k8s from "@pulumi/kubernetes";
-import { HUB_PORT, SINGLEUSER_PORT } from "../hub/settings";
-import { HTTP_PORT, HTTPS_PORT } from "../proxy/manifests";
 import { labels, podsOf } from "../labels";
 import { DNS_EGRESS } from "../security";
+import { HTTP_PORT, HTTPS_PORT, HUB_PORT, SINGLEUSER_PORT } from "../services";
 
 /**
  * Ranges a student's server must never reach: the cloud metadata server (node credentials), and the private

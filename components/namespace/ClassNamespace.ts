@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClassConfig } from "../config";
+import type { ClassConfig } from "../config/schema";
 import type { ContainerResources } from "../quantity";
 import { defaultDeny, limitRange, namespace, resourceQuota } from "./manifests";
 

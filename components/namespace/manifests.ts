@@ -1,6 +1,6 @@
 // Pure builders for the class namespace and its guardrails.
 import type * as k8s from "@pulumi/kubernetes";
-import type { ClassConfig } from "../config";
+import type { ClassConfig } from "../config/schema";
 import { classSize } from "../hub/settings";
 import { ADOPT_ANNOTATION, labels } from "../labels";
 import { bytes, type ContainerResources, formatBytes, formatCpu, millicores, parseCpu } from "../quantity";

@@ -1,7 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { reservedAddressName } from "../cluster/names";
 import { secretDigest } from "../digest";
+import type { ServiceType } from "../config/schema";
 import * as m from "./manifests";
 
 export interface ProxyArgs {
@@ -12,7 +14,7 @@ export interface ProxyArgs {
   /** Students and admins the class plans for; sizes the proxy. */
   students: number;
   /** How proxy-public is exposed. */
-  serviceType: m.ServiceType;
+  serviceType: ServiceType;
   /** Fixed node port for NodePort. Defaults to one Kubernetes picks. */
   nodePort?: number;
   /** Public DNS name. Turns on HTTPS with a certificate from `tls`. */
@@ -73,7 +75,7 @@ export class Proxy extends pulumi.ComponentResource {
       `${name}-deployment`,
       m.deployment({
         namespace: ns,
-        tokenChecksum: secretDigest([args.token]),
+        tokenChecksum: secretDigest([args.token], args.token),
         tlsSecretName,
         students: args.students,
         nodeSelector: args.nodeSelector ?? {},
@@ -84,9 +86,12 @@ export class Proxy extends pulumi.ComponentResource {
 
     // A reserved address keeps the DNS record valid when the Service is recreated.
     if (https && args.serviceType === "LoadBalancer" && args.gcp !== undefined) {
+      const addressName = reservedAddressName(`${name}-address`, pulumi.getStack());
       const address = new gcp.compute.Address(
         `${name}-address`,
         {
+          // GCE names hold 63 characters; a long namespace gets a shortened, hashed one (cluster/names.ts).
+          ...(addressName === undefined ? {} : { name: addressName }),
           project: args.gcp.project,
           region: args.gcp.region,
           addressType: "EXTERNAL",

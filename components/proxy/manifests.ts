@@ -1,17 +1,24 @@
 // Pure builders for configurable-http-proxy: the public entry point of a class.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE, SINGLEUSER_PORT } from "../hub/settings";
-import { labels, podsOf, selectorLabels } from "../labels";
-import { type ContainerResources, formatBytes } from "../quantity";
+import type { ServiceType } from "../config/schema";
+import { labels, NO_AWAIT_ANNOTATION, podsOf, selectorLabels } from "../labels";
+import type { ContainerResources } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
+import {
+  HTTP_PORT,
+  HTTPS_PORT,
+  HUB_PORT,
+  HUB_SERVICE,
+  PROXY_API_PORT,
+  PROXY_API_SERVICE,
+  PROXY_PUBLIC_SERVICE,
+  SINGLEUSER_PORT,
+} from "../services";
 import { CERT_CHECK_SCRIPT } from "./certCheck";
 
 /** The tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
 export const PROXY_IMAGE = "quay.io/jupyterhub/configurable-http-proxy:5.2.0";
-export const PROXY_PUBLIC_SERVICE = "proxy-public";
-export const HTTP_PORT = 8000;
-export const HTTPS_PORT = 8443;
 /** Where the TLS Secret is mounted when the class has a hostname. */
 export const TLS_DIR = "/etc/classhub/tls";
 /** nobody: the proxy needs no identity of its own. */
@@ -21,26 +28,21 @@ const PROXY_UID = 65534;
  * The proxy sized for the class. configurable-http-proxy is one Node.js event loop, so a core is all it can
  * use; what grows with the class is its routing table and the open connections (each notebook keeps a few
  * websockets), about 256Ki per student on top of a 128Mi base. The limit leaves room for a lecture-start burst.
+ * Sizes go in steps that double (64, 128, 256, ... students): a new size restarts the proxy, which a roster
+ * edit of a few students should not do.
  */
 export function proxyResources(students: number): ContainerResources {
-  const memory = 128 * 1024 ** 2 + students * 256 * 1024;
-  const roundedMi = Math.ceil(memory / 1024 ** 2) * 1024 ** 2;
+  let step = 64;
+  while (step < students) step *= 2;
+  const memoryMi = 128 + step / 4;
   return {
-    requests: { cpu: `${Math.min(1000, Math.max(100, students))}m`, memory: formatBytes(roundedMi) },
-    limits: { cpu: "1", memory: formatBytes(2 * roundedMi) },
+    requests: { cpu: `${Math.min(1000, Math.max(100, step))}m`, memory: `${memoryMi}Mi` },
+    limits: { cpu: "1", memory: `${2 * memoryMi}Mi` },
   };
 }
 
-export type ServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
-
 /** Where the proxy's API token lives: the proxy owns it, the hub reads it to call the API. */
 export const TOKEN_SECRET = { name: "proxy-api-token", key: "token" };
-
-/**
- * Marks a Service so that Pulumi creates it without waiting for endpoints. Pods look Services up by name when
- * they start (the hub calls http://proxy-api:8001 at once), so the Services come first, before any pod exists.
- */
-export const NO_AWAIT_ANNOTATION = { "pulumi.com/skipAwait": "true" };
 
 export interface ProxyOptions {
   namespace: string;
@@ -113,7 +115,14 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
       strategy: { type: "Recreate" },
       selector: { matchLabels: selectorLabels(ns, "proxy") },
       template: {
-        metadata: { labels: labels(ns, "proxy"), annotations: { "classhub.io/token-checksum": o.tokenChecksum } },
+        metadata: {
+          labels: labels(ns, "proxy"),
+          annotations: {
+            "classhub.io/token-checksum": o.tokenChecksum,
+            // The cluster autoscaler must not move the only proxy to empty a node: it holds every route in memory.
+            "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+          },
+        },
         spec: {
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurity(PROXY_UID, PROXY_UID),

@@ -43,7 +43,9 @@ export const disallowOpenAuthentication: ResourceValidationPolicy = {
       reportViolation(
         `Expected github, google or generic-oauth login in stack ${JSON.stringify(stack)} but found auth type ` +
           `${JSON.stringify(type)} in ${where}; set classhub:class.auth.type to github, google or generic-oauth ` +
-          `(${JSON.stringify(type)} is allowed only in stacks ${config.allowedStacks.join(", ")})`,
+          (config.allowedStacks.length === 0
+            ? `(this pack allows ${JSON.stringify(type)} in no stack)`
+            : `(${JSON.stringify(type)} is allowed only in stacks ${config.allowedStacks.join(", ")})`),
       );
     }
   }),

@@ -24,7 +24,8 @@ const configSchema: PolicyConfigSchema = {
   },
 };
 
-const USER_LABEL = "hub.jupyter.org/node-purpose";
+/** The node label classhub puts on its pools (components/placement.ts; test/policy/contract.test.ts). */
+export const USER_LABEL = "hub.jupyter.org/node-purpose";
 
 /** The autoscaler adds nodes for every pending student's server; maxNodes is what caps the bill when something spins. */
 export const enforceNodePoolCeilings: ResourceValidationPolicy = {

@@ -1,5 +1,6 @@
 // GKE resources as classhub's policies read them, and the stack-file keys that set them.
 import * as gcp from "@pulumi/gcp";
+import type { Unwrap } from "@pulumi/pulumi";
 import {
   type ReportViolation,
   type ResourceValidation,
@@ -13,15 +14,22 @@ import { skipUnknown } from "./unknown";
 export const CLUSTER_ARGS = "clusterArgs() in components/cluster/gke.ts";
 export const NODE_POOL_ARGS = "nodePoolArgs() in components/cluster/gke.ts";
 
-type Check = (props: any, resource: string, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
+/**
+ * A cluster's and a node pool's inputs as pulumi-gcp types them, so that reading a field the provider no longer has
+ * (masterAuth.username, say) fails to compile instead of quietly reading undefined.
+ */
+export type ClusterProps = Unwrap<gcp.container.ClusterArgs>;
+export type NodePoolProps = Unwrap<gcp.container.NodePoolArgs>;
 
-export function clusterValidation(check: Check): ResourceValidation {
+type Check<P> = (props: P, resource: string, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
+
+export function clusterValidation(check: Check<ClusterProps>): ResourceValidation {
   return validateResourceOfType(gcp.container.Cluster, (cluster, args, report) =>
     skipUnknown(check)(cluster, describe(args), args, report),
   );
 }
 
-export function nodePoolValidation(check: Check): ResourceValidation {
+export function nodePoolValidation(check: Check<NodePoolProps>): ResourceValidation {
   return validateResourceOfType(gcp.container.NodePool, (pool, args, report) =>
     skipUnknown(check)(pool, describe(args), args, report),
   );

@@ -13,9 +13,13 @@ interface Recorded {
   parent?: string;
   deleteBeforeReplace?: boolean;
   ignoreChanges?: string[];
+  protect?: boolean;
+  /** `type::name` of each explicit dependency. */
+  dependsOn?: string[];
 }
 
 const recorded = new Map<string, Recorded>();
+const DNS_ENDPOINT = "gke-0123456789abcdef0123456789abcdef-123456789012.us-central1.gke.goog";
 const key = (type: string, name: string) => `${type}::${name}`;
 
 /** Plausible provider outputs for what GkeCluster reads back. */
@@ -25,6 +29,7 @@ function state(type: string, name: string, inputs: Record<string, any>): Record<
       return {
         ...inputs,
         endpoint: "10.0.0.2",
+        controlPlaneEndpointsConfig: { dnsEndpointConfig: { endpoint: DNS_ENDPOINT, allowExternalTraffic: true } },
         masterAuth: { ...inputs.masterAuth, clusterCaCertificate: "Q0E=" },
       };
     case "gcp:serviceaccount/account:Account":
@@ -50,6 +55,7 @@ async function build(name: string, config: GkeConfig) {
     pulumi.runtime.registerStackTransformation((args) => {
       const opts = args.opts as pulumi.CustomResourceOptions;
       const parent = opts.parent as (pulumi.Resource & { __pulumiType: string; __name: string }) | undefined;
+      const id = (r: any) => key(r.__pulumiType, r.__name);
       const entry = recorded.get(key(args.type, args.name)) ?? {
         type: args.type,
         name: args.name,
@@ -60,6 +66,8 @@ async function build(name: string, config: GkeConfig) {
         parent: parent === undefined ? undefined : key(parent.__pulumiType, parent.__name),
         deleteBeforeReplace: opts.deleteBeforeReplace,
         ignoreChanges: opts.ignoreChanges,
+        protect: opts.protect,
+        dependsOn: ([] as pulumi.Resource[]).concat((opts.dependsOn as any) ?? []).map(id),
       });
       return undefined;
     });
@@ -102,7 +110,7 @@ describe("GkeCluster", () => {
     platform = await build("platform", gke());
   });
 
-  it("registers the VPC, NAT, node account and roles, cluster, two pools and a provider", () => {
+  it("registers the APIs, VPC, NAT, node account and roles, cluster, two pools and a provider", () => {
     assert.deepEqual(
       children("platform")
         .map((r) => `${r.type} ${r.name}`)
@@ -116,10 +124,11 @@ describe("GkeCluster", () => {
         "gcp:container/nodePool:NodePool platform-core",
         "gcp:container/nodePool:NodePool platform-user",
         "gcp:projects/iAMMember:IAMMember platform-nodes-artifactregistry-reader",
-        "gcp:projects/iAMMember:IAMMember platform-nodes-logging-logWriter",
-        "gcp:projects/iAMMember:IAMMember platform-nodes-monitoring-metricWriter",
-        "gcp:projects/iAMMember:IAMMember platform-nodes-monitoring-viewer",
-        "gcp:projects/iAMMember:IAMMember platform-nodes-stackdriver-resourceMetadata-writer",
+        "gcp:projects/iAMMember:IAMMember platform-nodes-container-defaultNodeServiceAccount",
+        "gcp:projects/service:Service platform-api-cloudresourcemanager",
+        "gcp:projects/service:Service platform-api-compute",
+        "gcp:projects/service:Service platform-api-container",
+        "gcp:projects/service:Service platform-api-iam",
         "gcp:serviceaccount/account:Account platform-nodes",
         "pulumi:providers:kubernetes platform",
       ],
@@ -141,7 +150,7 @@ describe("GkeCluster", () => {
     assert.equal(cluster.nodeConfig.serviceAccount, "platform-nodes@ucb-classhub.iam.gserviceaccount.com");
     assert.deepEqual(cluster.privateClusterConfig, {
       enablePrivateNodes: true,
-      enablePrivateEndpoint: false,
+      enablePrivateEndpoint: true,
       masterIpv4CidrBlock: "172.16.0.0/28",
     });
     assert.equal(cluster.datapathProvider, "ADVANCED_DATAPATH");
@@ -150,10 +159,10 @@ describe("GkeCluster", () => {
   });
 
   it("binds the roles to the node account", () => {
-    const role = find("gcp:projects/iAMMember:IAMMember", "platform-nodes-logging-logWriter").inputs;
+    const role = find("gcp:projects/iAMMember:IAMMember", "platform-nodes-container-defaultNodeServiceAccount").inputs;
     assert.deepEqual(role, {
       project: "ucb-classhub",
-      role: "roles/logging.logWriter",
+      role: "roles/container.defaultNodeServiceAccount",
       member: "serviceAccount:platform-nodes@ucb-classhub.iam.gserviceaccount.com",
     });
   });
@@ -187,14 +196,15 @@ describe("GkeCluster", () => {
     assert.deepEqual(ignoreChanges, ["initialNodeCount"]);
   });
 
-  it("exposes the kubeconfig as a secret built from the cluster's endpoint and CA", async () => {
+  it("exposes the kubeconfig as a secret that points at the DNS endpoint, not the IP", async () => {
     assert.equal(await pulumi.isSecret(platform.kubeconfig), true);
     const text = await resolve(platform.kubeconfig);
-    assert.match(text, /server: https:\/\/10\.0\.0\.2\n/);
-    assert.match(text, /certificate-authority-data: Q0E=\n/);
+    assert.match(text, new RegExp(`server: https://${DNS_ENDPOINT.replace(/\./g, "\\.")}\n`));
+    assert.doesNotMatch(text, /10\.0\.0\.2|certificate-authority/);
     assert.match(text, /command: gke-gcloud-auth-plugin\n/);
-    assert.equal(await resolve(platform.endpoint), "10.0.0.2");
+    assert.equal(await resolve(platform.endpoint), DNS_ENDPOINT);
     assert.equal(await resolve(platform.clusterName), "platform");
+    assert.equal(await resolve(platform.clusterId), "platform-id");
   });
 
   it("gives the provider the kubeconfig, still secret, and the cluster id as its identity", () => {
@@ -202,7 +212,49 @@ describe("GkeCluster", () => {
     assert.equal(provider.clusterIdentifier, "platform-id");
     // The mock monitor hands secret inputs over in their wire form.
     assert.equal(provider.kubeconfig[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
-    assert.match(provider.kubeconfig.value, /server: https:\/\/10\.0\.0\.2\n/);
+    assert.match(provider.kubeconfig.value, /server: https:\/\/gke-0123456789abcdef/);
+  });
+
+  it("enables the APIs it calls and leaves them on when destroyed", () => {
+    const apis = children("platform").filter((r) => r.type === "gcp:projects/service:Service");
+    assert.deepEqual(apis.map((r) => r.inputs.service).sort(), [
+      "cloudresourcemanager.googleapis.com",
+      "compute.googleapis.com",
+      "container.googleapis.com",
+      "iam.googleapis.com",
+    ]);
+    for (const { inputs } of apis) {
+      assert.equal(inputs.project, "ucb-classhub");
+      assert.equal(inputs.disableOnDestroy, false, inputs.service);
+      assert.equal(inputs.disableDependentServices, false, inputs.service);
+    }
+  });
+
+  it("every other GCP resource waits for every API", () => {
+    const apis = children("platform")
+      .filter((r) => r.type === "gcp:projects/service:Service")
+      .map((r) => key(r.type, r.name));
+    const others = children("platform").filter((r) => r.type.startsWith("gcp:") && !apis.includes(key(r.type, r.name)));
+    assert.equal(others.length, 10);
+    for (const r of others) {
+      for (const api of apis) assert.ok(r.dependsOn?.includes(api), `${r.name} waits for ${api}`);
+    }
+  });
+
+  it("protects the cluster and its pools in Pulumi, unless deletionProtection is false", async () => {
+    const protectedOnes = (name: string) =>
+      children(name)
+        .filter((r) => r.protect === true)
+        .map((r) => r.type)
+        .sort();
+    assert.deepEqual(protectedOnes("platform"), [
+      "gcp:container/cluster:Cluster",
+      "gcp:container/nodePool:NodePool",
+      "gcp:container/nodePool:NodePool",
+    ]);
+    await build("retiring", gke({ deletionProtection: false }));
+    assert.deepEqual(protectedOnes("retiring"), []);
+    assert.equal(find("gcp:container/cluster:Cluster", "retiring").inputs.deletionProtection, false);
   });
 
   it("has no GPU pool without gpuPool", () => {
@@ -229,6 +281,7 @@ describe("GkeCluster", () => {
         value: "user",
         effect: "NO_SCHEDULE",
       },
+      { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" },
     ]);
     assert.deepEqual(inputs.autoscaling, {
       totalMinNodeCount: 0,

@@ -1,7 +1,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { clusterArgs, kubeconfig, nodePoolArgs, nodePools, resourceNames } from "../../components/cluster/gke";
+import {
+  clusterArgs,
+  defaultBootDisk,
+  kubeconfig,
+  maintenancePolicy,
+  nodePoolArgs,
+  nodePools,
+  resourceNames,
+} from "../../components/cluster/gke";
 import { gke } from "./fixtures";
 
 const names = resourceNames("platform");
@@ -15,19 +23,13 @@ const poolRefs = {
   serviceAccountEmail: "nodes@ucb-classhub.iam",
 };
 
-describe("kubeconfig", () => {
-  const config = parse(kubeconfig("platform", "10.0.0.2", "Q0E="));
+const DNS = "gke-0123456789abcdef0123456789abcdef-123456789012.us-central1.gke.goog";
 
-  it("points at the endpoint over https and trusts the cluster CA", () => {
-    assert.deepEqual(config.clusters, [
-      {
-        name: "platform",
-        cluster: {
-          server: "https://10.0.0.2",
-          "certificate-authority-data": "Q0E=",
-        },
-      },
-    ]);
+describe("kubeconfig", () => {
+  const config = parse(kubeconfig("platform", DNS));
+
+  it("points at the DNS endpoint over https, whose certificate is publicly trusted", () => {
+    assert.deepEqual(config.clusters, [{ name: "platform", cluster: { server: `https://${DNS}` } }]);
     assert.equal(config["current-context"], "platform");
     assert.deepEqual(config.contexts, [{ name: "platform", context: { cluster: "platform", user: "platform" } }]);
   });
@@ -41,16 +43,47 @@ describe("kubeconfig", () => {
     assert.equal(user.exec.provideClusterInfo, true);
     assert.match(user.exec.installHint, /gcloud components install gke-gcloud-auth-plugin/);
   });
+
+  it("refuses a cluster without a DNS endpoint rather than write a kubeconfig that points nowhere", () => {
+    assert.throws(() => kubeconfig("platform", ""), {
+      message: "GKE reported no DNS endpoint for cluster platform; classhub's kubeconfig needs it",
+    });
+  });
 });
 
 describe("clusterArgs", () => {
   const args = clusterArgs(gke(), names, clusterRefs);
 
-  it("has private nodes and a public, IAM-authenticated endpoint", () => {
+  it("has private nodes, a DNS endpoint open to IAM-authorized callers and a private IP endpoint", () => {
     assert.deepEqual(args.privateClusterConfig, {
       enablePrivateNodes: true,
-      enablePrivateEndpoint: false,
+      enablePrivateEndpoint: true,
       masterIpv4CidrBlock: "172.16.0.0/28",
+    });
+    assert.deepEqual(args.controlPlaneEndpointsConfig, {
+      dnsEndpointConfig: { allowExternalTraffic: true },
+      ipEndpointsConfig: { enabled: true },
+    });
+  });
+
+  it("opens the IP endpoint to the internet only when publicIpEndpoint is set", () => {
+    const open = clusterArgs(gke({ publicIpEndpoint: true }), names, clusterRefs);
+    assert.equal(open.privateClusterConfig.enablePrivateEndpoint, false);
+    assert.deepEqual(open.controlPlaneEndpointsConfig, args.controlPlaneEndpointsConfig);
+  });
+
+  it("packs servers onto few nodes and removes empty ones, without node auto-provisioning", () => {
+    assert.deepEqual(args.clusterAutoscaling, { enabled: false, autoscalingProfile: "OPTIMIZE_UTILIZATION" });
+  });
+
+  it("lets GKE upgrade on weekend nights by default, with no exclusions", () => {
+    assert.deepEqual(args.maintenancePolicy, {
+      recurringWindow: {
+        startTime: "2025-01-04T07:00:00Z",
+        endTime: "2025-01-04T15:00:00Z",
+        recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+      },
+      maintenanceExclusions: [],
     });
   });
 
@@ -122,6 +155,37 @@ describe("clusterArgs", () => {
     assert.deepEqual(set.nodeLocations, ["us-central1-b"]);
     assert.deepEqual(set.masterAuthorizedNetworksConfig, {
       cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "198.51.100.0/24" }],
+    });
+  });
+
+  it("passes the stack file's window and exclusions to GKE", () => {
+    const policy = maintenancePolicy(
+      gke({
+        maintenance: {
+          window: { start: "2026-01-06T10:00:00Z", end: "2026-01-06T16:00:00Z", recurrence: "FREQ=DAILY" },
+          exclusions: [
+            { name: "finals-fa26", start: "2026-12-07T00:00:00Z", end: "2026-12-19T00:00:00Z" },
+            { name: "midterm", start: "2026-10-12T00:00:00Z", end: "2026-10-17T00:00:00Z", scope: "NO_UPGRADES" },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual(policy, {
+      recurringWindow: { startTime: "2026-01-06T10:00:00Z", endTime: "2026-01-06T16:00:00Z", recurrence: "FREQ=DAILY" },
+      maintenanceExclusions: [
+        {
+          exclusionName: "finals-fa26",
+          startTime: "2026-12-07T00:00:00Z",
+          endTime: "2026-12-19T00:00:00Z",
+          exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES" },
+        },
+        {
+          exclusionName: "midterm",
+          startTime: "2026-10-12T00:00:00Z",
+          endTime: "2026-10-17T00:00:00Z",
+          exclusionOptions: { scope: "NO_UPGRADES" },
+        },
+      ],
     });
   });
 
@@ -222,6 +286,8 @@ describe("node pools", () => {
         value: "user",
         effect: "NO_SCHEDULE",
       },
+      // GKE's own GPU taint, declared: GKE adds it only to a GPU pool that joins an existing cluster.
+      { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" },
     ]);
     assert.deepEqual(gpu.autoscaling, {
       totalMinNodeCount: 0,
@@ -242,5 +308,28 @@ describe("node pools", () => {
     assert.throws(() => nodePoolArgs(gke(), "gpu", poolRefs), {
       message: "classhub:cluster.gke.gpuPool is not set; there is no gpu pool",
     });
+  });
+
+  it("boots from pd-balanced unless set, or from Hyperdisk on families that take nothing else", () => {
+    assert.equal(nodePoolArgs(gke(), "user", poolRefs).nodeConfig.diskType, "pd-balanced");
+    const n4 = gke({ userPool: { machineType: "n4-highmem-8" } });
+    assert.equal(nodePoolArgs(n4, "user", poolRefs).nodeConfig.diskType, "hyperdisk-balanced");
+    const ssd = gke({ corePool: { diskType: "pd-ssd" } });
+    assert.equal(nodePoolArgs(ssd, "core", poolRefs).nodeConfig.diskType, "pd-ssd");
+    assert.equal(defaultBootDisk("c3-standard-8"), "pd-balanced");
+    assert.equal(defaultBootDisk("x9-unknown-4"), "pd-balanced");
+  });
+
+  it("runs the user pool in GKE Sandbox only when asked, on Container-Optimized OS", () => {
+    const plain = nodePoolArgs(gke(), "user", poolRefs).nodeConfig;
+    assert.equal("sandboxConfig" in plain, false);
+    assert.equal("imageType" in plain, false);
+    const config = gke({ userPool: { sandbox: true }, gpuPool: {} });
+    const sandboxed = nodePoolArgs(config, "user", poolRefs).nodeConfig;
+    assert.deepEqual(sandboxed.sandboxConfig, { type: "GVISOR" });
+    assert.equal(sandboxed.imageType, "COS_CONTAINERD");
+    for (const kind of ["core", "gpu"] as const) {
+      assert.equal("sandboxConfig" in nodePoolArgs(config, kind, poolRefs).nodeConfig, false, kind);
+    }
   });
 });

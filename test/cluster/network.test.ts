@@ -1,6 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { gcpName, nodeRoleArgs, resourceNames, routerNatArgs, subnetworkArgs } from "../../components/cluster/gke";
+import {
+  autoNameFits,
+  gcpName,
+  nodeRoleArgs,
+  reservedAddressName,
+  resourceNames,
+  routerNatArgs,
+  subnetworkArgs,
+} from "../../components/cluster/gke";
 import { gke } from "./fixtures";
 
 const names = resourceNames("platform");
@@ -28,13 +36,7 @@ describe("network and node account", () => {
     const roles = nodeRoleArgs(gke(), "serviceAccount:nodes@ucb-classhub.iam");
     assert.deepEqual(
       roles.map((r) => r.role),
-      [
-        "roles/logging.logWriter",
-        "roles/monitoring.metricWriter",
-        "roles/monitoring.viewer",
-        "roles/stackdriver.resourceMetadata.writer",
-        "roles/artifactregistry.reader",
-      ],
+      ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"],
     );
     for (const r of roles) {
       assert.equal(r.member, "serviceAccount:nodes@ucb-classhub.iam");
@@ -80,5 +82,26 @@ describe("names", () => {
 
   it("gives even a one-letter name a valid service account id", () => {
     assert.match(resourceNames("x").serviceAccount, ACCOUNT_ID);
+  });
+
+  it("leaves a reserved address auto-named while Pulumi's name fits, so existing addresses stay", () => {
+    assert.equal(reservedAddressName("data8-fa26-jupyterhub-proxy-address", "data8-fa26"), undefined);
+    // 55 characters and Pulumi's 8 make 63: the longest auto-name GCE takes.
+    const longest = `${"a".repeat(30)}-jupyterhub-proxy-address`;
+    assert.equal(longest.length, 55);
+    assert.equal(autoNameFits(longest), true);
+    assert.equal(reservedAddressName(longest, "s"), undefined);
+  });
+
+  it("names a reserved address itself when the auto-name would be too long or start with a digit", () => {
+    const ns = `data8-${"x".repeat(57)}`;
+    assert.equal(ns.length, 63);
+    const name = reservedAddressName(`${ns}-jupyterhub-proxy-address`, "data8-fa26")!;
+    assert.ok(name.length <= 63 && GKE_NAME.test(name), name);
+    assert.equal(name, reservedAddressName(`${ns}-jupyterhub-proxy-address`, "data8-fa26"));
+    assert.notEqual(name, reservedAddressName(`${ns}-jupyterhub-proxy-address`, "data8-sp27"));
+    assert.equal(autoNameFits(`${"a".repeat(31)}-jupyterhub-proxy-address`), false);
+    const digit = reservedAddressName("61b-fa26-jupyterhub-proxy-address", "s")!;
+    assert.match(digit, /^b-fa26-jupyterhub-proxy-address-[0-9a-f]{8}$/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
-import { listStacks } from "../../tools/stackfile";
+import { listStacks } from "../../tools/harness/stackfile";
 import { rawConfig, withClass } from "../support/stacks";
 
 /** The problems a config has, or [] when it is valid. */
@@ -227,5 +227,111 @@ describe("configurations that would deploy a hub nobody can use", () => {
   it("accepts an issuer on a platform cluster stack, and a TLS Secret on the stack's own cluster (near misses)", () => {
     assert.deepEqual(problems(rawConfig("data8-fa26")), []);
     assert.deepEqual(problems(withClass("gpu-seminar-fa26", (c) => (c.tls = { secretName: "cs294-dl-tls" }))), []);
+  });
+});
+
+describe("what the hub would refuse at start-up is refused here, before any resource", () => {
+  const sso = {
+    type: "generic-oauth",
+    clientId: "classhub",
+    authorizeUrl: "https://sso.example.edu/authorize",
+    tokenUrl: "https://sso.example.edu/token",
+    userdataUrl: "https://sso.example.edu/userinfo",
+  };
+  const cases: [string, RawConfig, string[]][] = [
+    [
+      "generic OAuth groups without the claim that lists them",
+      withClass("data8-fa26", (c) => {
+        c.auth = { ...sso, allowedGroups: ["data8-fa26"] };
+        c.admins = ["instructor"];
+      }),
+      [
+        'classhub:class.auth.allowedGroups = ["data8-fa26"]: needs auth.claimGroupsKey, the user-info claim that ' +
+          "lists a user's groups (e.g. groups)",
+      ],
+    ],
+    [
+      "a GitHub organization listed twice",
+      withClass("gpu-seminar-fa26", (c) => (c.auth.allowedOrganizations = ["cs294", "cs294"])),
+      ['classhub:class.auth.allowedOrganizations = "cs294": listed twice; list each organization once'],
+    ],
+    [
+      "a profile name of one space",
+      withClass("gpu-seminar-fa26", (c) => (c.profiles[0].displayName = " ")),
+      ['classhub:class.profiles[0].displayName = " ": expected a name students can read, not blank'],
+    ],
+    [
+      "dummy login with an empty roster",
+      withClass("dev", (c) => (c.roster = [])),
+      [
+        "classhub:class.roster = []: is empty: with dummy login only the roster and the admins may log in; add students",
+      ],
+    ],
+    [
+      "a namespace derived from name and term longer than 63 characters",
+      withClass("dev", (c) => (c.name = "a".repeat(60))),
+      [
+        `classhub:class.name = "${"a".repeat(60)}": with term 'dev' makes the namespace '${"a".repeat(60)}-dev' of 64 ` +
+          "characters; Kubernetes allows 63: shorten name or term, or set classhub:class.namespace",
+      ],
+    ],
+    [
+      "a profile slug longer than 63 characters",
+      withClass("gpu-seminar-fa26", (c) => (c.profiles[0].slug = "c".repeat(64))),
+      [`classhub:class.profiles[0].slug = "${"c".repeat(64)}": expected at most 63 characters`],
+    ],
+    [
+      "a CPU quota under which the 2-core hub is never admitted",
+      withClass("dev", (c) => (c.quota = { cpu: 1 })),
+      [
+        "classhub:class.quota.cpu = 1: is below the 3500m cores the hub, the proxy and one student server are limited to; set at least that",
+      ],
+    ],
+    [
+      "a memory quota under the hub's own limit",
+      withClass("dev", (c) => (c.quota = { memory: "1Gi" })),
+      [
+        'classhub:class.quota.memory = "1Gi": is below the 2848Mi the hub, the proxy and one student server are ' +
+          "limited to; set at least that",
+      ],
+    ],
+    [
+      "a pod quota with no room for a student",
+      withClass("dev", (c) => (c.quota = { pods: 2 })),
+      ["classhub:class.quota.pods = 2: is below the 3 pods of the hub, the proxy and one student server"],
+    ],
+  ];
+  for (const [what, raw, expected] of cases) {
+    it(what, () => assert.deepEqual(problems(raw), expected));
+  }
+
+  it("accepts a quota with room for the hub, the proxy and one student (near miss)", () => {
+    assert.deepEqual(problems(withClass("dev", (c) => (c.quota = { cpu: 3.5, memory: "2848Mi", pods: 3 }))), []);
+  });
+
+  it("accepts a long name with an explicit namespace (near miss)", () => {
+    assert.deepEqual(
+      problems(
+        withClass("dev", (c) => {
+          c.name = "a".repeat(60);
+          c.namespace = "short-dev";
+        }),
+      ),
+      [],
+    );
+  });
+});
+
+describe("environment values reach KubeSpawner, which fills in {fields}", () => {
+  it("refuses a stray brace, which would fail every spawn", () => {
+    assert.deepEqual(problems(withClass("dev", (c) => (c.environment = { GREETING: "hi}" }))), [
+      'classhub:class.environment.GREETING = "hi}": expected text in which KubeSpawner\'s fields are {username}, ' +
+        "{unescaped_username}, {userid}, {servername}, {user_server}; write a literal brace as {{ or }}",
+    ]);
+  });
+
+  it("accepts fields and doubled braces (near miss)", () => {
+    const environment = { HOME_URL: "https://x.edu/{username}", JSON: '{{"a": 1}}', ID: "{userid}-{servername}" };
+    assert.deepEqual(problems(withClass("dev", (c) => (c.environment = environment))), []);
   });
 });

@@ -1,7 +1,7 @@
 """Shared fixtures for the hub tests.
 
 - The example stacks (``Pulumi.<stack>.yaml`` at the repo top) are rendered
-  once per session with the real TypeScript program (``tools/render.ts``), so
+  once per session with the real TypeScript program (``tools/dev/render.ts``), so
   the settings JSON these tests load is the one the TypeScript side writes.
 - ``load_hub_config`` loads hub/jupyterhub_config.py through JupyterHub's own
   config loader with a settings file and the secrets in the environment.
@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import (
     CONFIG_FILE,
@@ -26,9 +26,11 @@ from helpers import (
     RENDER_TIMEOUT,
     REPO,
     SECRETS,
+    SENTINEL_OAUTH_CLIENT_SECRET,
     env_with_node,
     fake_user,
     free_port,
+    node_bin_dir,
 )
 
 # --- example stacks, rendered by the real TypeScript -------------------------
@@ -38,11 +40,25 @@ def discover_stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
 
 
+def class_of(stack: str) -> dict | None:
+    """The stack file's ``classhub:class`` as written; None for a cluster-only stack."""
+    doc = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text()) or {}
+    return (doc.get("config") or {}).get("classhub:class")
+
+
 class StackRenderer:
-    """Runs ``npx tsx tools/render.ts <stack> --out <dir>`` once per stack."""
+    """Runs ``tsx tools/dev/render.ts <stack> --out <dir>`` once per stack.
+
+    It runs on a copy of the stack file in which an OAuth client secret, encrypted in the repo, is
+    the clear SENTINEL_OAUTH_CLIENT_SECRET: the program keeps it in the hub Secret, so a test can
+    look for it in everything render writes.
+    """
 
     def __init__(self, out_root: Path):
         self.out_root = out_root
+        self.project = out_root / "project"
+        self.project.mkdir()
+        (self.project / "rosters").symlink_to(REPO / "rosters")  # rosterFile is read from the cwd
         self.results: dict[str, Path | None] = {}
 
     def settings_path(self, stack: str) -> Path | None:
@@ -55,13 +71,17 @@ class StackRenderer:
             pytest.fail(f"{RENDER_SCRIPT.relative_to(REPO)} does not exist: cannot render {stack}")
         out = self.out_root / stack
         out.mkdir(parents=True, exist_ok=True)
-        npx = shutil.which("npx", path=env_with_node()["PATH"])
-        if npx is None:
-            pytest.fail("npx (Node 22) not found; it is needed to render the stacks")
-        cmd = [npx, "tsx", "tools/render.ts", stack, "--out", str(out)]
+        tsx = REPO / "node_modules" / ".bin" / "tsx"
+        if not tsx.exists() or node_bin_dir() is None:
+            pytest.fail("tsx and Node 22 are needed to render the stacks: run `make deps`")
+        doc = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
+        if "classhub:oauthClientSecret" in doc["config"]:
+            doc["config"]["classhub:oauthClientSecret"] = SENTINEL_OAUTH_CLIENT_SECRET
+        (self.project / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(doc))
+        cmd = [str(tsx), str(RENDER_SCRIPT), stack, "--out", str(out)]
         proc = subprocess.run(
             cmd,
-            cwd=REPO,
+            cwd=self.project,
             env=env_with_node(),
             capture_output=True,
             text=True,
@@ -86,13 +106,41 @@ def stack_settings_path(stack: str, stack_renderer: StackRenderer) -> Path:
     """The hub-settings.json the TypeScript program renders for ``stack``."""
     path = stack_renderer.settings_path(stack)
     if path is None:
-        pytest.skip(f"stack {stack} is cluster-only (no hub-settings.json)")
+        pytest.fail(f"class stack {stack} rendered no hub-settings.json")
     return path
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "stacks(where): run only for the class stacks whose classhub:class passes the predicate"
+        " (helpers.has_profiles, ...)",
+    )
+
+
 def pytest_generate_tests(metafunc):
-    if "stack" in metafunc.fixturenames:
-        metafunc.parametrize("stack", discover_stacks())
+    """``stack``: every class stack (one whose stack file has classhub:class), narrowed by
+    ``@pytest.mark.stacks``.
+
+    Decided from the stack files at collection time, so no item is generated only to be skipped.
+    """
+    if "stack" not in metafunc.fixturenames:
+        return
+    predicates = [m.kwargs["where"] for m in metafunc.definition.iter_markers("stacks")]
+    classes = {stack: class_of(stack) for stack in discover_stacks()}
+    stacks = [
+        stack
+        for stack, cls in classes.items()
+        if cls is not None and all(predicate(cls) for predicate in predicates)
+    ]
+    if not stacks:
+        wanted = ", ".join(p.__name__ for p in predicates) or "a class"
+        pytest.fail(
+            f"{metafunc.definition.nodeid}: no example stack has {wanted}, so it would check"
+            " nothing; add such a stack or remove the test",
+            pytrace=False,
+        )
+    metafunc.parametrize("stack", stacks)
 
 
 # --- loading the hub config ---------------------------------------------------

@@ -19,11 +19,14 @@ REPO = Path(__file__).resolve().parents[2]
 HUB_DIR = REPO / "hub"
 CONFIG_FILE = HUB_DIR / "jupyterhub_config.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RENDER_SCRIPT = REPO / "tools" / "render.ts"
+RENDER_SCRIPT = REPO / "tools" / "dev" / "render.ts"
 RENDER_TIMEOUT = 600
 
 if str(HUB_DIR) not in sys.path:
     sys.path.insert(0, str(HUB_DIR))
+
+# The OAuth client secret the example stacks are rendered with (see conftest.py StackRenderer).
+SENTINEL_OAUTH_CLIENT_SECRET = "sentinel-oauth-client-secret-7c41e0d2"
 
 # Secrets as the hub Secret would provide them (random per session).
 SECRETS = {
@@ -86,6 +89,40 @@ def env_with_node() -> dict[str, str]:
     if node_dir is not None:
         env["PATH"] = f"{node_dir}{os.pathsep}{env.get('PATH', '')}"
     return env
+
+
+# --- which example stacks a test applies to ----------------------------------------
+# Each takes a stack file's ``classhub:class`` (as written, before the program's defaults) and
+# says whether a test marked ``@pytest.mark.stacks(where=<predicate>)`` applies to that stack.
+
+
+def has_roster(cls: dict) -> bool:
+    return bool(cls.get("roster") or cls.get("rosterFile"))
+
+
+def has_profiles(cls: dict) -> bool:
+    return bool(cls.get("profiles"))
+
+
+def has_no_profiles(cls: dict) -> bool:
+    return not has_profiles(cls)
+
+
+def has_gpu_profile(cls: dict) -> bool:
+    return any(p.get("gpus", 0) > 0 for p in cls.get("profiles", []))
+
+
+def uses_oauth(cls: dict) -> bool:
+    return cls["auth"]["type"] != "dummy"
+
+
+def uses_dummy_login(cls: dict) -> bool:
+    return cls["auth"]["type"] == "dummy"
+
+
+def culls_idle_servers(cls: dict) -> bool:
+    # classhub:class.culling.enabled defaults to true (components/config/schema.ts)
+    return (cls.get("culling") or {}).get("enabled", True) is True
 
 
 def read_settings(path: Path) -> dict:

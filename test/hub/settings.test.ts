@@ -56,3 +56,22 @@ it("no secret value enters the settings", () => {
   const text = JSON.stringify(hubSettings(cls("data8-fa26"), { userPool: true }));
   assert.doesNotMatch(text, /secret|token|password/i);
 });
+
+it("on a GKE Sandbox user pool, CPU servers run in gVisor and GPU servers, on the GPU pool, do not", () => {
+  const seminar = cls("gpu-seminar-fa26");
+  const sandboxed = hubSettings(seminar, { userPool: true, sandboxedUserPool: true }).spawner;
+  assert.equal(sandboxed.runtimeClassName, "gvisor");
+  assert.deepEqual(
+    sandboxed.profiles.map((p) => [p.slug, p.overrides.runtimeClassName]),
+    [
+      ["cpu", "gvisor"],
+      ["gpu", null],
+    ],
+  );
+  const plain = hubSettings(seminar, { userPool: true }).spawner;
+  assert.equal(plain.runtimeClassName, null);
+  assert.deepEqual(
+    plain.profiles.map((p) => p.overrides.runtimeClassName),
+    [null, null],
+  );
+});

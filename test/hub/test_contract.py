@@ -15,7 +15,23 @@ import re
 import pytest
 import yaml
 
-from helpers import REPO, SECRETS, fake_user, manifest_dict, read_settings, run
+from helpers import (
+    FIXTURES,
+    REPO,
+    SECRETS,
+    SENTINEL_OAUTH_CLIENT_SECRET,
+    culls_idle_servers,
+    fake_user,
+    has_gpu_profile,
+    has_no_profiles,
+    has_profiles,
+    manifest_dict,
+    read_settings,
+    run,
+    uses_dummy_login,
+    uses_oauth,
+    write_settings,
+)
 
 
 @pytest.fixture
@@ -62,6 +78,7 @@ def test_rendered_settings_pass_validation(stack_settings_path):
 
 
 def test_rendered_settings_hold_no_secrets(stack_settings_path):
+    """No secret-named key; and the OAuth client secret the stack was rendered with is not there."""
     text = stack_settings_path.read_text()
     keys: list[str] = []
 
@@ -79,8 +96,7 @@ def test_rendered_settings_hold_no_secrets(stack_settings_path):
         k for k in keys if re.search(r"secret|password|token", k, re.I) and k != "tokenUrl"
     ]
     assert suspicious == []
-    for value in SECRETS.values():
-        assert value not in text
+    assert SENTINEL_OAUTH_CLIENT_SECRET not in text
 
 
 # --- hub -----------------------------------------------------------------------
@@ -212,12 +228,16 @@ def test_authenticator_class_roster_and_admins(hub):
     assert auth.allow_all is domain_only
 
 
+@pytest.mark.stacks(where=uses_dummy_login)
+def test_dummy_login_configures_no_oauth_client(hub):
+    app, _ = hub
+    assert "OAuthenticator" not in app.config
+
+
+@pytest.mark.stacks(where=uses_oauth)
 def test_oauth_client_and_callback(hub):
     app, s = hub
     auth = app.authenticator_class(parent=app)
-    if s["auth"]["type"] == "dummy":
-        assert "OAuthenticator" not in app.config
-        pytest.skip("dummy auth has no OAuth client")
     assert auth.oauth_callback_url == s["auth"]["callbackUrl"]
     assert auth.client_id == s["auth"]["clientId"]
     assert auth.client_secret == SECRETS["CLASSHUB_OAUTH_CLIENT_SECRET"]
@@ -395,13 +415,18 @@ def test_pod_environment(hub, make_spawner):
         assert value not in json.dumps(pod)
 
 
+@pytest.mark.stacks(where=has_no_profiles)
+def test_class_without_profiles_offers_no_profile_list(hub):
+    app, s = hub
+    assert s["spawner"]["profiles"] == []
+    assert app.config.KubeSpawner.profile_list == []
+
+
+@pytest.mark.stacks(where=has_profiles)
 def test_each_profile_applies_its_overrides(hub, make_spawner):
     app, s = hub
     sp = s["spawner"]
     profiles = sp["profiles"]
-    if not profiles:
-        assert app.config.KubeSpawner.profile_list == []
-        pytest.skip(f"stack {s['class']['name']} has no profiles")
     listed = app.config.KubeSpawner.profile_list
     assert [p["slug"] for p in listed] == [p["slug"] for p in profiles]
     for profile, entry in zip(profiles, listed, strict=True):
@@ -448,13 +473,12 @@ PROFILE_KEYS = {
 # the zod defaults of components/config.ts `resources`, which `.partial()` keeps
 
 
+@pytest.mark.stacks(where=has_profiles)
 def test_undeclared_profile_fields_keep_class_defaults(stack, hub):
     """Contract: a profile field the stack file leaves out is null (= class default)."""
     _, s = hub
     stack_file = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())
-    declared = stack_file["config"]["classhub:class"].get("profiles", [])
-    if not declared:
-        pytest.skip("no profiles")
+    declared = stack_file["config"]["classhub:class"]["profiles"]
     wrong = {}
     for declared_profile, profile in zip(declared, s["spawner"]["profiles"], strict=True):
         over = profile["overrides"]
@@ -467,11 +491,10 @@ def test_undeclared_profile_fields_keep_class_defaults(stack, hub):
     assert wrong == {}
 
 
+@pytest.mark.stacks(where=has_profiles)
 def test_profiles_do_not_leak_into_other_spawners(hub, make_spawner):
     """A GPU student's overrides must not change the next student's pod."""
     app, s = hub
-    if not s["spawner"]["profiles"]:
-        pytest.skip("no profiles")
     before, _ = pod_and_pvc(app, make_spawner)
     for profile in s["spawner"]["profiles"]:
         pod_and_pvc(app, make_spawner, profile=profile["slug"])
@@ -485,12 +508,14 @@ def test_profiles_do_not_leak_into_other_spawners(hub, make_spawner):
     assert app.config.KubeSpawner.tolerations == s["spawner"]["tolerations"]
 
 
+@pytest.mark.stacks(where=has_gpu_profile)
 def test_gpu_profiles_tolerate_gpu_nodes(hub):
     _, s = hub
-    for profile in s["spawner"]["profiles"]:
-        if profile["overrides"]["gpus"] > 0:
-            tolerations = profile["overrides"]["tolerations"] or []
-            assert any(t.get("key") == "nvidia.com/gpu" for t in tolerations), profile["slug"]
+    gpu_profiles = [p for p in s["spawner"]["profiles"] if p["overrides"]["gpus"] > 0]
+    assert gpu_profiles != []
+    for profile in gpu_profiles:
+        tolerations = profile["overrides"]["tolerations"] or []
+        assert any(t.get("key") == "nvidia.com/gpu" for t in tolerations), profile["slug"]
 
 
 def test_deleting_user_keeps_home(hub, make_spawner, fake_kubernetes):
@@ -538,15 +563,14 @@ def test_idle_culler_service(hub):
     assert not any("cull-users" in arg for arg in cmd)
 
 
+@pytest.mark.stacks(where=culls_idle_servers)
 def test_idle_culler_calls_the_hub_on_loopback_not_through_its_service(hub):
     """JupyterHub hands managed services the hub Service's URL, which leaves the
     pod and comes back in through the hub's own NetworkPolicy; the culler's
     --url, which the culler prefers over that, stays inside the pod."""
     from urllib.parse import urlsplit
 
-    app, s = hub
-    if not s["culler"]["enabled"]:
-        pytest.skip("culler disabled in this stack")
+    app, _ = hub
     app.init_hub()
     assert urlsplit(app.hub.api_url).hostname == "hub"  # what the culler would get
     (svc,) = [svc for svc in app.services if svc["name"] == "idle-culler"]
@@ -557,12 +581,11 @@ def test_idle_culler_calls_the_hub_on_loopback_not_through_its_service(hub):
     assert culler.path == "/hub/api"
 
 
+@pytest.mark.stacks(where=culls_idle_servers)
 def test_idle_culler_role_has_only_needed_scopes(hub):
     from jupyterhub.scopes import scope_definitions
 
-    app, s = hub
-    if not s["culler"]["enabled"]:
-        pytest.skip("culler disabled in this stack")
+    app, _ = hub
     (role,) = [r for r in app.load_roles if r["name"] == "idle-culler"]
     assert set(role["scopes"]) == {
         "list:users",
@@ -590,3 +613,27 @@ def test_culler_flags_are_known_to_the_culler():
     out = proc.stdout + proc.stderr  # tornado prints help to stderr
     for flag in ("--url", "--timeout", "--cull-every", "--concurrency", "--max-age"):
         assert flag in out
+
+
+# --- GKE Sandbox ------------------------------------------------------------------
+
+
+def test_sandboxed_user_pool_runs_cpu_servers_in_gvisor_and_gpu_servers_not(
+    tmp_path, load_hub_config, make_spawner
+):
+    """The runtime class reaches the pod through extra_pod_config; a GPU
+    profile (on the never-sandboxed GPU pool) states its own: none."""
+    s = read_settings(FIXTURES / "github.json")
+    s["spawner"]["runtimeClassName"] = "gvisor"
+    for profile in s["spawner"]["profiles"]:
+        gpu = profile["overrides"]["gpus"] > 0
+        profile["overrides"]["runtimeClassName"] = None if gpu else "gvisor"
+    app = load_hub_config(write_settings(tmp_path, s))
+    runtimes = {
+        p["slug"]: pod_and_pvc(app, make_spawner, p["slug"])[0]["spec"].get("runtimeClassName")
+        for p in s["spawner"]["profiles"]
+    }
+    assert runtimes == {"cpu": "gvisor", "gpu": None}
+    plain = read_settings(FIXTURES / "github.json")
+    app = load_hub_config(write_settings(tmp_path, plain, "plain.json"))
+    assert "runtimeClassName" not in pod_and_pvc(app, make_spawner, "cpu")[0]["spec"]

@@ -1,6 +1,6 @@
 """What the rendered Kubernetes objects must give the hub config, per example stack.
 
-The render (tools/render.ts) writes kubernetes.yaml next to hub-settings.json.
+The render (tools/dev/render.ts) writes kubernetes.yaml next to hub-settings.json.
 These tests check the seams between the two: the ConfigMap ships exactly the
 files in hub/, the hub Deployment runs them with the secrets jupyterhub_config.py
 reads, the images match the pinned versions, and the NetworkPolicies select
@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from helpers import HUB_DIR, REPO, manifest_dict, run
+from helpers import HUB_DIR, REPO, SENTINEL_OAUTH_CLIENT_SECRET, manifest_dict, run, uses_oauth
 
 CONFIG_DIR = "/usr/local/etc/jupyterhub"
 
@@ -170,3 +170,26 @@ def test_hub_role_allows_what_kubespawner_does(objects):
         assert allowed("persistentvolumeclaims", verb), f"persistentvolumeclaims {verb}"
     for verb in ("list", "watch"):
         assert allowed("events", verb), f"events {verb}"
+
+
+def test_render_redacts_every_secret_value(objects):
+    secrets = {
+        o["metadata"]["labels"]["app.kubernetes.io/component"]: o["stringData"]
+        for o in objects
+        if o["kind"] == "Secret"
+    }
+    assert sorted(secrets) == ["hub", "proxy"]
+    for component, values in secrets.items():
+        assert set(values.values()) == {"<redacted>"}, component
+
+
+@pytest.mark.stacks(where=uses_oauth)
+def test_render_writes_the_oauth_client_secret_nowhere(objects, stack_settings_path):
+    """Rendered with a sentinel client secret: it reached the hub Secret, and no file."""
+    hub_secret = one(objects, "Secret", component="hub")
+    assert hub_secret["stringData"]["oauth-client-secret"] == "<redacted>"
+    out = stack_settings_path.parent
+    files = sorted(f.name for f in out.iterdir())
+    assert files == ["gcp.txt", "hub-settings.json", "kubernetes.yaml", "outputs.json"]
+    leaks = [f for f in files if SENTINEL_OAUTH_CLIENT_SECRET in (out / f).read_text()]
+    assert leaks == []

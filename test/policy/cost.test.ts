@@ -1,7 +1,7 @@
 // Cost policies: advisory by default. Bad cases are variants of real stack files where the program accepts them.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import type { StackRun } from "../../tools/mockrun";
+import type { StackRun } from "../../tools/harness/mockrun";
 import { expectNone, expectViolations } from "./assertions";
 import {
   EXAMPLE_CONFIG,
@@ -67,6 +67,7 @@ describe("classhub-require-resource-limits", () => {
     const hub = find(runs.get("dev")!, TYPES.deployment, "hub-deployment");
     await expectNone([variant(hub, (d) => (d.spec.template.spec.containers[0].resources.limits.cpu = 2))], {
       stack: "dev",
+      only: policy,
     });
   });
 });
@@ -101,6 +102,7 @@ describe("classhub-enforce-student-resource-ceilings", () => {
     await expectNone(runs.get("gpu-seminar-fa26")!.resources, {
       stack: "gpu-seminar-fa26",
       config: { [policy]: { maxCpuLimit: 7, maxMemoryLimit: "24Gi" } },
+      only: policy,
     });
   });
 });
@@ -143,7 +145,10 @@ describe("classhub-enforce-node-pool-ceilings", () => {
   });
   it("passes a core pool of any size: it is not for students (near miss)", async () => {
     const core = find(runs.get("platform")!, TYPES.nodePool, "-core");
-    await expectNone([variant(core, (p) => (p.autoscaling.totalMaxNodeCount = 500))], { stack: "platform" });
+    await expectNone([variant(core, (p) => (p.autoscaling.totalMaxNodeCount = 500))], {
+      stack: "platform",
+      only: policy,
+    });
   });
 });
 
@@ -186,7 +191,11 @@ describe("classhub-disallow-unapproved-gpus", () => {
     ]);
   });
   it("passes gpu-seminar-fa26, the approved stack (near miss)", async () => {
-    await expectNone(runs.get("gpu-seminar-fa26")!.resources, { stack: "gpu-seminar-fa26", config: EXAMPLE_CONFIG });
+    await expectNone(runs.get("gpu-seminar-fa26")!.resources, {
+      stack: "gpu-seminar-fa26",
+      config: EXAMPLE_CONFIG,
+      only: policy,
+    });
   });
 });
 
@@ -218,6 +227,9 @@ describe("classhub-require-idle-culling", () => {
   it("passes a timeout of exactly the ceiling (near miss)", async () => {
     const cls = data8();
     cls.culling.timeoutMinutes = 120;
-    await expectNone((await runAs("data8-fa26", "data8-fa26", { class: cls })).resources, { stack: "data8-fa26" });
+    await expectNone((await runAs("data8-fa26", "data8-fa26", { class: cls })).resources, {
+      stack: "data8-fa26",
+      only: policy,
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Data-safety policies: storage classes keep their disks; claims are protected or on such a class.
 import { before, describe, it } from "node:test";
-import type { StackRun } from "../../tools/mockrun";
+import type { StackRun } from "../../tools/harness/mockrun";
 import { expectNone, expectViolations } from "./assertions";
 import { TYPES, find, runExamples, settingsVariant, variant } from "./fixtures";
 
@@ -39,7 +39,7 @@ describe("classhub-enforce-retain-storage-classes", () => {
   it("passes Retain with another binding mode (near miss)", async () => {
     await expectNone(
       [variant(find(runs.get("platform")!, TYPES.storageClass, "home"), (s) => (s.volumeBindingMode = "Immediate"))],
-      { stack: "platform" },
+      { stack: "platform", only: policy },
     );
   });
 });
@@ -114,6 +114,6 @@ describe("classhub-require-retained-volume-claims", () => {
     const settings = changed.map((r) =>
       r.type === TYPES.configMap ? settingsVariant(r, (s) => (s.storage.storageClass = "classhub-home")) : r,
     );
-    await expectNone(settings, { stack: "dev", config: { [policy]: { exemptStacks: [] } } });
+    await expectNone(settings, { stack: "dev", config: { [policy]: { exemptStacks: [] } }, only: policy });
   });
 });

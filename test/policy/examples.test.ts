@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { policies } from "../../policy/policies";
-import type { StackRun } from "../../tools/mockrun";
+import type { StackRun } from "../../tools/harness/mockrun";
 import { lines } from "./assertions";
 import { EXAMPLE_CONFIG, runExamples } from "./fixtures";
 import { validateResources, validateStack } from "./harness";
@@ -48,7 +48,7 @@ describe("example stacks", () => {
       resourcePolicies.filter((name) => !policiesApplied.has(name)),
       [],
     );
-    assert.equal(checked, 126, "resources across the example stacks");
+    assert.equal(checked, 128, "resources across the example stacks");
     // The kinds each family of policies saw, e.g. pod-spec checks saw Deployments; GKE checks saw clusters and pools.
     for (const entry of [
       "classhub-disallow-privileged-containers kubernetes:apps/v1:Deployment",

@@ -1,8 +1,8 @@
 // The example stacks run through the real program under mocks, and the resources tests start from.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type RecordedResource, runProgram, runStack, type StackRun } from "../../tools/mockrun";
-import { listStacks, readStackFile } from "../../tools/stackfile";
+import { type RecordedResource, runProgram, runStack, type StackRun } from "../../tools/harness/mockrun";
+import { listStacks, readStackFile } from "../../tools/harness/stackfile";
 import { type PackConfig, POLICY_DIR, type Resource } from "./harness";
 
 export const REPO = path.resolve(__dirname, "..", "..");

@@ -1,7 +1,7 @@
 // GKE policies: each bad case changes one field of the cluster or a node pool the program built for the platform
 // stack, or is a variant of the platform stack file itself.
 import { before, describe, it } from "node:test";
-import type { StackRun } from "../../tools/mockrun";
+import type { StackRun } from "../../tools/harness/mockrun";
 import { expectNone, expectViolations } from "./assertions";
 import { TYPES, clusterOf, find, runAs, runExamples, variant } from "./fixtures";
 import type { Resource } from "./harness";
@@ -53,7 +53,10 @@ describe("classhub-require-private-nodes", () => {
     ]);
   });
   it("passes a private cluster with a private endpoint too (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => (c.privateClusterConfig.enablePrivateEndpoint = true))], o);
+    await expectNone([variant(cluster, (c) => (c.privateClusterConfig.enablePrivateEndpoint = true))], {
+      ...o,
+      only: policy,
+    });
   });
 });
 
@@ -84,7 +87,7 @@ describe("classhub-require-workload-identity", () => {
     ]);
   });
   it("passes a cluster without a nodeConfig at all (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => delete c.nodeConfig)], o);
+    await expectNone([variant(cluster, (c) => delete c.nodeConfig)], { ...o, only: policy });
   });
 });
 
@@ -106,7 +109,7 @@ describe("classhub-require-shielded-nodes", () => {
   it("passes a pool with Secure Boot but no integrity monitoring (near miss)", async () => {
     await expectNone(
       [variant(userPool, (p) => (p.nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring = false))],
-      o,
+      { ...o, only: policy },
     );
   });
 });
@@ -129,7 +132,7 @@ describe("classhub-require-network-policy-enforcement", () => {
           c.networkPolicy = { enabled: true, provider: "CALICO" };
         }),
       ],
-      o,
+      { ...o, only: policy },
     );
   });
 });
@@ -156,7 +159,7 @@ describe("classhub-require-release-channel", () => {
     ]);
   });
   it("passes STABLE (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => (c.releaseChannel.channel = "STABLE"))], o);
+    await expectNone([variant(cluster, (c) => (c.releaseChannel.channel = "STABLE"))], { ...o, only: policy });
   });
 });
 
@@ -174,7 +177,7 @@ describe("classhub-require-deletion-protection", () => {
     ]);
   });
   it("passes deletionProtection left unset: the provider defaults it to true (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => delete c.deletionProtection)], o);
+    await expectNone([variant(cluster, (c) => delete c.deletionProtection)], { ...o, only: policy });
   });
 });
 
@@ -194,7 +197,7 @@ describe("classhub-disallow-default-node-pool", () => {
     ]);
   });
   it("passes an empty inline list (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => (c.nodePools = []))], o);
+    await expectNone([variant(cluster, (c) => (c.nodePools = []))], { ...o, only: policy });
   });
 });
 
@@ -230,6 +233,6 @@ describe("classhub-disallow-legacy-cluster-auth", () => {
     );
   });
   it("passes a cluster with no masterAuth block (near miss)", async () => {
-    await expectNone([variant(cluster, (c) => delete c.masterAuth)], o);
+    await expectNone([variant(cluster, (c) => delete c.masterAuth)], { ...o, only: policy });
   });
 });

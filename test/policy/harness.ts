@@ -19,7 +19,7 @@ import type {
   StackValidationPolicy,
 } from "../../policy/node_modules/@pulumi/policy";
 import { PACK_ENFORCEMENT_LEVEL, policies as packPolicies } from "../../policy/policies";
-import type { RecordedResource } from "../../tools/mockrun";
+import type { RecordedResource } from "../../tools/harness/mockrun";
 import { schemaErrors } from "./schema";
 
 export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
@@ -57,7 +57,7 @@ export interface Violation {
   resource?: string;
 }
 
-/** A resource as the program registered it: RecordedResource from tools/mockrun, or one a test builds. */
+/** A resource as the program registered it: RecordedResource from tools/harness/mockrun, or one a test builds. */
 export interface Resource {
   type: string;
   name: string;

@@ -2,6 +2,7 @@
 // image ships), on 127.0.0.1 with certificates made here.
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -34,6 +35,8 @@ function makeCertificate(dir: string, name: string): { cert: string; key: string
   );
   return { cert, key };
 }
+
+const fingerprint = (certFile: string) => new X509Certificate(fs.readFileSync(certFile)).fingerprint256;
 
 /** Runs the check as the kubelet would: its exit status and what it printed. */
 function check(port: number, certFile: string) {
@@ -110,9 +113,10 @@ describe("the proxy's TLS liveness check", () => {
 
   it("fails once the mounted certificate is renewed and the proxy still serves the old one", () => {
     fs.copyFileSync(renewed.cert, mounted);
-    const result = check(port, mounted);
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, new RegExp(`^serving certificate [0-9A-F:]{95} but ${mounted} is [0-9A-F:]{95}$`));
+    assert.deepEqual(check(port, mounted), {
+      status: 1,
+      stderr: `serving certificate ${fingerprint(first.cert)} but ${mounted} is ${fingerprint(renewed.cert)}`,
+    });
   });
 
   it("passes again once the restarted proxy has loaded the renewed certificate", async () => {
@@ -123,8 +127,6 @@ describe("the proxy's TLS liveness check", () => {
 
   it("fails when the proxy does not answer", async () => {
     await stopProxy();
-    const result = check(port, mounted);
-    assert.equal(result.status, 1);
-    assert.match(result.stderr, /ECONNREFUSED/);
+    assert.deepEqual(check(port, mounted), { status: 1, stderr: `connect ECONNREFUSED 127.0.0.1:${port}` });
   });
 });

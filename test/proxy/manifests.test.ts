@@ -52,13 +52,19 @@ it("proxy-public exposes 80 and, with TLS, 443 on the chosen type", () => {
 
 it("the proxy is sized for its class: more memory for routes and connections, at most one core", () => {
   assert.deepEqual(proxyResources(4), {
-    requests: { cpu: "100m", memory: "129Mi" },
-    limits: { cpu: "1", memory: "258Mi" },
+    requests: { cpu: "100m", memory: "144Mi" },
+    limits: { cpu: "1", memory: "288Mi" },
   });
   assert.deepEqual(proxyResources(1203), {
-    requests: { cpu: "1000m", memory: "429Mi" },
-    limits: { cpu: "1", memory: "858Mi" },
+    requests: { cpu: "1000m", memory: "640Mi" },
+    limits: { cpu: "1", memory: "1280Mi" },
   });
+});
+
+it("a roster edit of a few students does not resize, and so does not restart, the proxy", () => {
+  assert.deepEqual(proxyResources(40), proxyResources(64));
+  assert.deepEqual(proxyResources(1100), proxyResources(1203));
+  assert.notDeepEqual(proxyResources(64), proxyResources(65));
 });
 
 it("the proxy stays ready through a stall and is restarted after a minute without answers", () => {

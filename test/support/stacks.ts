@@ -1,6 +1,6 @@
 // Raw stack-file config for tests: the example stacks as the program sees them, ready to vary.
 import { type RawConfig } from "../../components/config";
-import { readStackFile } from "../../tools/stackfile";
+import { readStackFile } from "../../tools/harness/stackfile";
 
 /** The raw config of an example stack, as parseConfig receives it from loadConfig. */
 export function rawConfig(stack: string): RawConfig {

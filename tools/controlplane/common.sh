@@ -1,4 +1,4 @@
-# Shared settings for up.sh / down.sh / status.sh (sourced, not run).
+# Shared settings for up.sh, down.sh and verify.sh (sourced, not run).
 # shellcheck shell=bash disable=SC2034
 CP_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # PATH for etcd / kube-apiserver / kubectl from the toolchain cache.

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Smoke test of the local control plane: up.sh, API checks with curl and the
 # admin token, PodSecurity "restricted" rejecting a privileged pod in a
 # server-side dry run, namespace deletion (with kube-controller-manager),
-# down.sh, and no process left behind.
-# Uses a throw-away state dir unless CLASSHUB_CP_DIR is set.
+# down.sh, and no process left behind. `make test-live` runs it first: the live
+# tests cover the rest, not anonymous access, namespace finalization or down.sh.
+# Uses a throw-away state dir and ports unless CLASSHUB_CP_DIR is set.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [[ -z ${CLASSHUB_CP_DIR:-} ]]; then
   CLASSHUB_CP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/classhub-cp.XXXXXX")
-  export CLASSHUB_CP_DIR
-  trap 'rm -rf "$CLASSHUB_CP_DIR"' EXIT
+  # Ports apart from `make up`'s and the live tests', so it runs beside either.
+  : "${CLASSHUB_APISERVER_PORT:=36443}" "${CLASSHUB_ETCD_PORT:=43790}" "${CLASSHUB_ETCD_PEER_PORT:=43800}"
+  : "${CLASSHUB_KCM_PORT:=30257}"
+  export CLASSHUB_CP_DIR CLASSHUB_APISERVER_PORT CLASSHUB_ETCD_PORT CLASSHUB_ETCD_PEER_PORT CLASSHUB_KCM_PORT
+  unset CLASSHUB_KUBECONFIG
+  # A failed check must not leave a control plane running (down.sh is a no-op once it has run).
+  trap '"$HERE/down.sh" 2>/dev/null; rm -rf "$CLASSHUB_CP_DIR"' EXIT
+else
+  trap '"$HERE/down.sh" 2>/dev/null' EXIT
 fi
 # shellcheck source=common.sh
 source "$HERE/common.sh"
@@ -21,6 +30,20 @@ api() { # api METHOD PATH [JSON]
   curl -sS --max-time 10 --cacert "$CP_DIR/pki/ca.crt" -X "$1" \
     -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" \
     -H 'Content-Type: application/json' ${3:+--data "$3"} "$APISERVER_URL$2"
+}
+# watch_for PATH TYPE SECONDS: an event of TYPE arrives on a watch of PATH (which has a query) within SECONDS.
+# Event-driven, no polling: a watch without resourceVersion starts with what exists, as ADDED events; one from
+# a resourceVersion replays everything since, so an event that came first is not missed.
+# The watch is closed as soon as the event is seen: an open watch holds up the API server's shutdown in down.sh.
+watch_for() {
+  local events watcher status=0
+  exec {events}< <(exec curl -sN --max-time "$(($3 + 5))" --cacert "$CP_DIR/pki/ca.crt" \
+    -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" "$APISERVER_URL$1&watch=1&timeoutSeconds=$3")
+  watcher=$!
+  grep -qE "\"type\": *\"$2\"" <&"$events" || status=$?
+  kill "$watcher" 2>/dev/null || true
+  exec {events}<&-
+  return "$status"
 }
 
 "$HERE/up.sh" >/dev/null
@@ -39,11 +62,8 @@ check "namespace $ns created with enforce=restricted" contains "$out" '"pod-secu
 # The ServiceAccount admission plugin needs the namespace's "default" service
 # account: kube-controller-manager creates it; without it, create it here.
 if [[ -f $CP_DIR/kube-controller-manager.pid ]]; then
-  for ((i = 0; i < 100; i++)); do
-    api GET "/api/v1/namespaces/$ns/serviceaccounts/default" | grep -q '"kind": "ServiceAccount"' && break
-    sleep 0.2
-  done
-  check "controller-manager created the default service account" test "$i" -lt 100
+  check "controller-manager created the default service account" \
+    watch_for "/api/v1/namespaces/$ns/serviceaccounts?fieldSelector=metadata.name%3Ddefault" ADDED 20
 else
   api POST "/api/v1/namespaces/$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default"}}' >/dev/null
 fi
@@ -57,13 +77,9 @@ check "restricted-compliant pod accepted (dryRun=All)" contains "$out" '"kind": 
 out=$(api GET "/api/v1/namespaces/$ns/pods")
 check "dry runs created no pod" contains "$out" '"items": \[\]'
 if [[ -f $CP_DIR/kube-controller-manager.pid ]]; then
-  api DELETE "/api/v1/namespaces/$ns" >/dev/null
-  for ((i = 0; i < 150; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --cacert "$CP_DIR/pki/ca.crt" \
-      -H "Authorization: Bearer $(<"$CP_DIR/pki/admin.token")" "$APISERVER_URL/api/v1/namespaces/$ns") == 404 ]] && break
-    sleep 0.2
-  done
-  check "namespace deletion finalized by the controller-manager" test "$i" -lt 150
+  rv=$(api DELETE "/api/v1/namespaces/$ns" | sed -n 's/.*"resourceVersion": *"\([0-9]*\)".*/\1/p' | head -1)
+  check "namespace deletion finalized by the controller-manager" \
+    watch_for "/api/v1/namespaces?fieldSelector=metadata.name%3D$ns&resourceVersion=$rv" DELETED 30
 fi
 pids=$(cat "$CP_DIR"/*.pid)
 "$HERE/down.sh"

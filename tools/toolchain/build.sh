@@ -27,7 +27,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/versions.sh"
+# shellcheck source=../versions.sh
+source "$HERE/../versions.sh"
 
 CACHE=${CLASSHUB_CACHE:-$HOME/.cache/classhub}
 if [[ -z ${GO:-} ]]; then

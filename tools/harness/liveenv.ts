@@ -5,11 +5,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = path.resolve(__dirname, "../..");
 
 /** PATH and PULUMI_HOME of the offline toolchain, as tools/toolchain/env.sh sets them. */
 function toolchainEnv(): Record<string, string> {
-  const out = execFileSync("bash", ["-c", `eval "$(tools/toolchain/env.sh)"; env -0`], { cwd: ROOT });
+  // No stdin: Node's pipe is a socket, and Debian's bash would then read ~/.bashrc into this environment.
+  const out = execFileSync("bash", ["-c", `eval "$(tools/toolchain/env.sh)"; env -0`], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return Object.fromEntries(
     out
       .toString()
@@ -121,9 +125,4 @@ export class LiveEnv {
     const doc = parse(fs.readFileSync(path.join(this.project, `Pulumi.${stack}.yaml`), "utf8"));
     return doc.config["classhub:class"]?.auth?.type !== "dummy";
   }
-}
-
-/** The change summary of a `pulumi preview --json`: counts by operation. */
-export function changeSummary(previewJson: string): Record<string, number> {
-  return JSON.parse(previewJson).changeSummary ?? {};
 }

@@ -43,6 +43,8 @@ export interface StackRun {
 /** Outputs the mock cluster-only stack exports, for class stacks that reference one. */
 export const MOCK_CLUSTER_STACK_OUTPUTS = {
   clusterName: "classhub-platform",
+  // The cluster's identity: GKE's id for it, which class stacks give their Kubernetes provider.
+  clusterId: "projects/ucb-classhub/locations/us-central1/clusters/classhub-platform",
   kubeconfig: "apiVersion: v1\nkind: Config\n# kubeconfig of the referenced cluster stack\n",
   project: "ucb-classhub",
   region: "us-central1",
@@ -87,6 +89,14 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
         ...inputs,
         name: inputs.name ?? name,
         endpoint: "203.0.113.1",
+        // The DNS endpoint GKE gives every cluster, which classhub's kubeconfig uses: gke-<uid>-<project number>.
+        controlPlaneEndpointsConfig: {
+          ...inputs.controlPlaneEndpointsConfig,
+          dnsEndpointConfig: {
+            ...inputs.controlPlaneEndpointsConfig?.dnsEndpointConfig,
+            endpoint: `gke-${hash(name, 32)}-123456789012.${inputs.location}.gke.goog`,
+          },
+        },
         masterAuth: {
           ...inputs.masterAuth,
           clusterCaCertificate: Buffer.from("mock CA").toString("base64"),
@@ -103,6 +113,18 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
 }
 
 const key = (type: string, name: string) => `${type}::${name}`;
+
+/**
+ * The SDK's own drain (runtime/settings.ts): every register, read, output registration and invoke holds an
+ * rpcKeepAlive until the monitor answers, and this resolves once none is left. `runtime.disconnect()` is its
+ * public wrapper, but it also drops the monitor, so a later registration under the same mocks would vanish.
+ */
+async function waitForRPCs(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (wait === undefined)
+    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; mockrun needs a drain");
+  await wait();
+}
 
 /** Mock inputs keep secrets in their wire form; the tests want the values, as a policy would see them. */
 function unwrapSecrets(value: any): any {
@@ -183,6 +205,8 @@ export async function runProgram(
     }
     return outputs;
   });
+  // Whatever the program registered before a failure still answers; drained so it cannot reach the next run's mocks.
+  await waitForRPCs();
   if (failure !== undefined) throw failure;
 
   const resolved: Record<string, unknown> = {};
@@ -192,8 +216,8 @@ export async function runProgram(
     resolved[name] = await new Promise((resolve) => output.apply(resolve));
     if (await (output as any).isSecret) secretOutputs.push(name);
   }
-  // Let the mock monitor finish registering everything the outputs did not wait for.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Registrations the outputs did not wait for (component outputs, resources nothing reads) finish here.
+  await waitForRPCs();
 
   const recorded = [...resources.values()]
     .filter((r) => r.type !== "pulumi:pulumi:Stack")
@@ -215,8 +239,8 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     else config[full] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const [{ loadConfig }, { buildStack }] = await Promise.all([
-    import("../components/config"),
-    import("../components/stack"),
+    import("../../components/config"),
+    import("../../components/stack"),
   ]);
   return runProgram(stack, config, file.secretKeys, () => buildStack(loadConfig()));
 }

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { type RecordedResource, runStack } from "./mockrun";
-import { SETTINGS_FILE } from "../components/hub/settings";
+import { type RecordedResource, runStack } from "../harness/mockrun";
+import { SETTINGS_FILE } from "../../components/hub/settings";
 
 /**
  * Apply order a reviewer expects: cluster-wide first, then identity, config, storage, the Services that pods
@@ -107,11 +107,14 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: Error) => {
-    // Config errors are for course staff: the message alone, no stack trace.
-    process.stderr.write(`error: ${e.message}\n`);
-    process.exit(1);
-  },
-);
+// Only as a command: tests import kubernetesObjects and gcpSummary.
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      // Config errors are for course staff: the message alone, no stack trace.
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}

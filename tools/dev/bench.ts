@@ -2,7 +2,7 @@
 // Prints, per stack: preview, create, no-op up and destroy times, Kubernetes objects, and the peak RSS of the
 // pulumi process tree (CLI, language host, node program, providers), sampled every 100 ms.
 import { execFileSync, spawn } from "node:child_process";
-import { LiveEnv } from "./liveenv";
+import { LiveEnv } from "../harness/liveenv";
 
 /** Each example class, adapted to a control plane with no cert-manager: TLS from a Secret instead. */
 const STACKS = ["dev", "data8-fa26", "gpu-seminar-fa26"];

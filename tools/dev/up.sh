@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# `make up`: deploys a stack (default dev) for real, with state in .pulumi-state/ inside the project.
+#
+#   tools/dev/up.sh [--context NAME]      (make up [CONTEXT=NAME]; or CLASSHUB_CONTEXT=NAME)
+#
+# - Where (tools/dev/target.ts decides, before anything is built or started): without asking, only to a local
+#   cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop) that answers, else to the local control
+#   plane (tools/controlplane/up.sh), with classhub:cluster.skipAwait since it runs no kubelet. Any other current
+#   context: at a terminal it asks, otherwise it refuses. --context NAME opts in to NAME; classhub-local means
+#   the local control plane.
+# - Uses the pulumi CLI on PATH; without one, builds the offline toolchain (tools/toolchain/build.sh, cached
+#   under ~/.cache/classhub; the first build takes about 40 minutes on 2 cores).
+# - Never touches your own `pulumi login`: PULUMI_BACKEND_URL points into the project.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+STACK=${STACK:-dev}
+context=${CLASSHUB_CONTEXT:-}
+while (($#)); do
+  case $1 in
+    --context) context=${2:?--context needs a kubeconfig context name}; shift 2 ;;
+    *) echo "usage: tools/dev/up.sh [--context NAME]" >&2; exit 2 ;;
+  esac
+done
+say() { printf '[up] %s\n' "$*" >&2; }
+
+interactive=()
+[[ -t 0 && -t 2 ]] && interactive=(--interactive)
+decision=$(node --import tsx tools/dev/target.ts --stack "$STACK" ${context:+--context "$context"} "${interactive[@]}")
+action=${decision%%$'\t'*} target=${decision#*$'\t'}
+
+if [[ $action == ask ]]; then
+  read -r -p "[up] $target is not a local cluster. Type its name to deploy stack $STACK there: " answer
+  [[ $answer == "$target" ]] || { say "not confirmed: nothing deployed"; exit 1; }
+  action=deploy
+fi
+
+if ! command -v pulumi >/dev/null; then
+  say "no pulumi CLI on PATH: using the offline toolchain in ~/.cache/classhub (built once from Go modules)"
+  tools/toolchain/build.sh
+  eval "$(tools/toolchain/env.sh)"
+fi
+export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-classhub-dev}
+export PULUMI_SKIP_UPDATE_CHECK=true
+mkdir -p .pulumi-state
+
+answers() { command -v kubectl >/dev/null && kubectl --context "$1" version --request-timeout=5s >/dev/null 2>&1; }
+
+case $action in
+  local)
+    if answers "$target"; then
+      say "deploying to $target, a local cluster"
+    else
+      say "$target does not answer"
+      action=controlplane target=classhub-local
+    fi
+    ;;
+  deploy)
+    if command -v kubectl >/dev/null && ! answers "$target"; then
+      say "$target does not answer: nothing deployed"
+      exit 1
+    fi
+    say "deploying to $target, as you asked"
+    ;;
+esac
+
+skip_await=false
+if [[ $action == controlplane ]]; then
+  say "starting the local control plane on 127.0.0.1 (no kubelet: pods are stored, not run)"
+  [[ -x $(command -v kube-apiserver || true) ]] || { tools/toolchain/build.sh etcd kube-apiserver kube-controller-manager kubectl; eval "$(tools/toolchain/env.sh)"; }
+  tools/controlplane/up.sh >/dev/null
+  export KUBECONFIG=${CLASSHUB_KUBECONFIG:-${CLASSHUB_CACHE:-$HOME/.cache/classhub}/controlplane/kubeconfig}
+  skip_await=true
+fi
+
+# The stack file stays as committed; this copy pins the class to the context decided above, so a context
+# switched in the meantime cannot redirect the deployment.
+local_config=.pulumi-state/Pulumi.$STACK.local.yaml
+node -e '
+  const fs = require("fs"), YAML = require("yaml");
+  const [src, dst, context, skipAwait] = process.argv.slice(1);
+  const doc = YAML.parse(fs.readFileSync(src, "utf8"));
+  const old = doc.config["classhub:cluster"] ?? {};
+  doc.config["classhub:cluster"] = {
+    ...((old.source ?? "ambient") === "ambient" ? old : {}),
+    source: "ambient",
+    context,
+    skipAwait: skipAwait === "true",
+  };
+  fs.writeFileSync(dst, YAML.stringify(doc));
+' "Pulumi.$STACK.yaml" "$local_config" "$target" "$skip_await"
+
+pulumi stack select --create "$STACK" --non-interactive >/dev/null
+pulumi up --yes --non-interactive --stack "$STACK" --config-file "$local_config"
+pulumi stack output --stack "$STACK"
+namespace=$(pulumi stack output namespace --stack "$STACK")
+kubectl="kubectl --context $target"
+[[ $skip_await == false ]] || kubectl="KUBECONFIG=$KUBECONFIG $kubectl"
+cat >&2 <<EOT
+
+[up] The class runs in namespace $namespace of context $target. To reach the hub:
+  $kubectl -n $namespace get svc proxy-public
+  $kubectl -n $namespace port-forward svc/proxy-public 8000:80   # then open http://localhost:8000/
+  (on the local control plane nothing runs: it checks what the API server accepts, see README)
+EOT
