@@ -11,9 +11,13 @@ import { requireIdleCulling } from "./cost/requireIdleCulling";
 import { requireResourceLimits } from "./cost/requireResourceLimits";
 import { enforceRetainStorageClasses } from "./data/enforceRetainStorageClasses";
 import { requireRetainedVolumeClaims } from "./data/requireRetainedVolumeClaims";
+import { disallowDefaultComputeServiceAccount } from "./gke/disallowDefaultComputeServiceAccount";
 import { disallowDefaultNodePool } from "./gke/disallowDefaultNodePool";
 import { disallowLegacyClusterAuth } from "./gke/disallowLegacyClusterAuth";
+import { requireClosedControlPlane } from "./gke/requireClosedControlPlane";
 import { requireDeletionProtection } from "./gke/requireDeletionProtection";
+import { requireGpuTaint } from "./gke/requireGpuTaint";
+import { requireMaintenancePolicy } from "./gke/requireMaintenancePolicy";
 import { requireNetworkPolicyEnforcement } from "./gke/requireNetworkPolicyEnforcement";
 import { requirePrivateNodes } from "./gke/requirePrivateNodes";
 import { requireReleaseChannel } from "./gke/requireReleaseChannel";
@@ -55,6 +59,10 @@ export const gke = [
   requireDeletionProtection,
   disallowDefaultNodePool,
   disallowLegacyClusterAuth,
+  disallowDefaultComputeServiceAccount,
+  requireClosedControlPlane,
+  requireGpuTaint,
+  requireMaintenancePolicy,
 ];
 export const cost = [
   requireResourceLimits,

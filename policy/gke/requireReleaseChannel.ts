@@ -28,7 +28,7 @@ export const requireReleaseChannel: ResourceValidationPolicy = {
   validateResource: clusterValidation((cluster, resource, args, reportViolation) => {
     const { allowedChannels } = configWithDefaults<Config>(configSchema, args);
     const channel = cluster.releaseChannel?.channel;
-    if (!allowedChannels.includes(channel)) {
+    if (channel === undefined || !allowedChannels.includes(channel)) {
       reportViolation(
         `Expected release channel ${allowedChannels.join(", ")} but found ${show(channel)} in ${resource}; ` +
           `set classhub:cluster.gke.releaseChannel to ${allowedChannels.includes("REGULAR") ? "REGULAR" : allowedChannels[0]}`,

@@ -40,3 +40,14 @@ export function poolKey(name: string): string {
   const kind = ["core", "user", "gpu"].find((k) => name === k || name.endsWith(`-${k}`)) ?? "user";
   return `classhub:cluster.gke.${kind}Pool`;
 }
+
+/** Whether a GKE location is a zone (`us-central1-b`) rather than a region (`us-central1`). */
+export function isZone(location: string): boolean {
+  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location);
+}
+
+/**
+ * How many zones of a regional cluster GKE spreads a pool over when neither the pool nor the cluster lists them:
+ * GKE's documented default for regional clusters is three zones of the region, whatever the region's zone count.
+ */
+export const DEFAULT_REGIONAL_ZONES = 3;

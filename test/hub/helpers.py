@@ -149,3 +149,17 @@ def manifest_dict(obj) -> dict:
     from kubernetes_asyncio.client import ApiClient
 
     return ApiClient().sanitize_for_serialization(obj)
+
+
+def pod_and_pvc(app, make_spawner, profile: str | None = None, user=None) -> tuple[dict, dict]:
+    """The pod and PVC manifests KubeSpawner would create, as camelCase dicts."""
+
+    async def build():
+        spawner = make_spawner(app, user)
+        if profile is not None:
+            spawner.user_options = {"profile": profile}
+        await spawner.load_user_options()
+        pod = await spawner.get_pod_manifest()
+        return manifest_dict(pod), manifest_dict(spawner.get_pvc_manifest())
+
+    return run(build())

@@ -25,7 +25,7 @@ from helpers import (
     has_gpu_profile,
     has_no_profiles,
     has_profiles,
-    manifest_dict,
+    pod_and_pvc,
     read_settings,
     run,
     uses_dummy_login,
@@ -38,20 +38,6 @@ from helpers import (
 def hub(stack_settings_path, load_hub_config):
     """(app, settings) for one example stack."""
     return load_hub_config(stack_settings_path), read_settings(stack_settings_path)
-
-
-def pod_and_pvc(app, make_spawner, profile: str | None = None, user=None):
-    """The pod and PVC manifests KubeSpawner would create, as camelCase dicts."""
-
-    async def build():
-        spawner = make_spawner(app, user)
-        if profile is not None:
-            spawner.user_options = {"profile": profile}
-        await spawner.load_user_options()
-        pod = await spawner.get_pod_manifest()
-        return manifest_dict(pod), manifest_dict(spawner.get_pvc_manifest())
-
-    return run(build())
 
 
 def container(pod: dict) -> dict:

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from helpers import RENDER_TIMEOUT, REPO, env_with_node, manifest_dict, read_settings, run
+from helpers import RENDER_TIMEOUT, REPO, env_with_node, pod_and_pvc, read_settings
 
 GENERATED = 100
 SEED = 2026
@@ -39,20 +39,6 @@ def generated(tmp_path_factory):
     # most draws must reach the hub, or the property says little
     assert counts["accepted"] >= GENERATED * 3 // 4, counts
     return sorted(out.glob("settings-*.json"))
-
-
-def pod_and_pvc(app, make_spawner, profile: str | None) -> tuple[dict, dict]:
-    """What KubeSpawner would create for a server of this profile (None: no profiles)."""
-
-    async def build():
-        spawner = make_spawner(app)
-        if profile is not None:
-            spawner.user_options = {"profile": profile}
-        await spawner.load_user_options()
-        pod = await spawner.get_pod_manifest()
-        return manifest_dict(pod), manifest_dict(spawner.get_pvc_manifest())
-
-    return run(build())
 
 
 def test_every_accepted_class_loads_and_spawns(generated, load_hub_config, make_spawner):

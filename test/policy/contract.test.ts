@@ -1,18 +1,20 @@
 // The policy pack judges resources on its own, with its own small copies of what it reads: the hub settings'
-// shape, the settings key, storage class names, the dev stacks and the node label. These tests hold each copy
-// to the program's one definition, so the two cannot drift.
+// shape, the settings key, storage class names, the dev stacks, the node label and the GPU taint. These tests hold
+// each copy to the program's one definition, so the two cannot drift.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { DEV_STACKS } from "../../components/config";
 import type { HubSettings } from "../../components/hub/settings";
 import { SETTINGS_FILE } from "../../components/hub/settings";
-import { NODE_PURPOSE_LABEL } from "../../components/placement";
+import { GPU_TAINT, gkeTaint, NODE_PURPOSE_LABEL } from "../../components/placement";
 import { PROXY_PUBLIC_SERVICE } from "../../components/services";
 import { HOME_STORAGE_CLASS, HUB_DB_STORAGE_CLASS } from "../../components/storage/manifests";
 import { disallowOpenAuthentication } from "../../policy/auth/disallowOpenAuthentication";
 import { USER_LABEL } from "../../policy/cost/enforceNodePoolCeilings";
 import { requireRetainedVolumeClaims } from "../../policy/data/requireRetainedVolumeClaims";
+import { GPU_TAINT as POLICY_GPU_TAINT } from "../../policy/gke/requireGpuTaint";
 import { stackMatches } from "../../policy/lib/config";
+import type { ClusterProps } from "../../policy/lib/gke";
 import { type HubSettings as PolicyView, SETTINGS_KEY } from "../../policy/lib/hubSettings";
 import { disallowExternalServices } from "../../policy/security/disallowExternalServices";
 
@@ -20,12 +22,19 @@ import { disallowExternalServices } from "../../policy/security/disallowExternal
 // policies accept. Renaming or retyping one breaks `tsc` (make lint), not a policy in production.
 const settingsFitThePolicyView = (settings: HubSettings): PolicyView => settings;
 
+// Compile-time: the GKE policies read pulumi-gcp's own input types (policy/lib/gke.ts), so reading a field the
+// provider has dropped breaks `tsc`. pulumi-gcp 9 has no basic authentication; if it ever comes back, this breaks too.
+const noBasicAuthentication = (cluster: ClusterProps) =>
+  // @ts-expect-error masterAuth.username and .password are gone from pulumi-gcp 9.
+  cluster.masterAuth?.username ?? cluster.masterAuth?.password;
+
 const defaults = (policy: { configSchema?: { properties?: Record<string, any> } }, key: string) =>
   policy.configSchema!.properties![key].default as string[];
 
 it("the policies read the settings under the key the program writes them", () => {
   assert.equal(SETTINGS_KEY, SETTINGS_FILE);
   assert.equal(typeof settingsFitThePolicyView, "function");
+  assert.equal(typeof noBasicAuthentication, "function");
 });
 
 it("the policies' dev stacks are exactly the stacks where the program allows dummy login", () => {
@@ -44,4 +53,8 @@ it("the policies know the storage classes, node label and public Service the pro
   ]);
   assert.equal(USER_LABEL, NODE_PURPOSE_LABEL);
   assert.deepEqual(defaults(disallowExternalServices, "allowedServices"), [PROXY_PUBLIC_SERVICE]);
+});
+
+it("the GPU taint the policies require is the one the program puts on GPU pools", () => {
+  assert.deepEqual({ ...POLICY_GPU_TAINT }, gkeTaint(GPU_TAINT));
 });

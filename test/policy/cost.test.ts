@@ -15,6 +15,7 @@ import {
   settingsVariant,
   variant,
 } from "./fixtures";
+import { UNKNOWN } from "./harness";
 
 let runs: Map<string, StackRun>;
 before(async () => {
@@ -133,15 +134,64 @@ describe("classhub-enforce-node-pool-ceilings", () => {
     ]);
     assert.equal(violation.level, "mandatory");
   });
-  it("reports a per-zone limit that adds up past the ceiling over three zones", async () => {
-    const pool = find(runs.get("platform")!, TYPES.nodePool, "-user");
-    const perZone = variant(pool, (p) => (p.autoscaling = { minNodeCount: 0, maxNodeCount: 40 }));
-    await expectViolations([perZone], { stack: "platform" }, [
+  const perZone = (max: number) => (p: any) => (p.autoscaling = { minNodeCount: 0, maxNodeCount: max });
+  it("reports a per-zone limit over the four zones the cluster lists, not an assumed three", async () => {
+    const cluster = platform();
+    cluster.gke.nodeLocations = ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"];
+    const run = await runAs("platform", "platform", { cluster });
+    const resources = run.resources.map((r) => (r.name === "classhub-platform-user" ? variant(r, perZone(30)) : r));
+    await expectViolations(resources, { stack: "platform" }, [
       [
         policy,
-        "Expected at most 100 nodes in a user node pool but found 120 in NodePool classhub-platform-user; set classhub:cluster.gke.userPool.maxNodes to 100 or less",
+        "Expected at most 100 nodes in a user node pool but found 120 (30 per zone in 4 zones) in NodePool classhub-platform-user; set classhub:cluster.gke.userPool.maxNodes to 100 or less",
       ],
     ]);
+  });
+  it("reports a per-zone limit over the pool's own nodeLocations before the cluster's", async () => {
+    const run = runs.get("platform")!;
+    const pool = variant(find(run, TYPES.nodePool, "-user"), (p) => {
+      perZone(40)(p);
+      p.nodeLocations = ["us-central1-a", "us-central1-b", "us-central1-c"];
+    });
+    await expectViolations([find(run, TYPES.cluster), pool], { stack: "platform" }, [
+      [
+        policy,
+        "Expected at most 100 nodes in a user node pool but found 120 (40 per zone in 3 zones) in NodePool classhub-platform-user; set classhub:cluster.gke.userPool.maxNodes to 100 or less",
+      ],
+    ]);
+  });
+  it("reports a pool whose cluster is not in the stack over GKE's three default zones of its region", async () => {
+    const pool = find(runs.get("platform")!, TYPES.nodePool, "-user");
+    await expectViolations([variant(pool, perZone(40))], { stack: "platform" }, [
+      [
+        policy,
+        "Expected at most 100 nodes in a user node pool but found 120 (40 per zone in 3 zones) in NodePool classhub-platform-user; set classhub:cluster.gke.userPool.maxNodes to 100 or less",
+      ],
+    ]);
+  });
+  it("passes 60 per zone in gpu-seminar's one-zone cluster: 60 nodes, not 180 (near miss)", async () => {
+    const run = runs.get("gpu-seminar-fa26")!;
+    const pool = variant(find(run, TYPES.nodePool, "-user"), perZone(60));
+    await expectNone([find(run, TYPES.cluster), pool], { stack: "gpu-seminar-fa26", only: policy });
+  });
+  it("passes 60 per zone in a zonal cluster without nodeLocations: one zone (near miss)", async () => {
+    const run = runs.get("gpu-seminar-fa26")!;
+    const zonal = variant(find(run, TYPES.cluster), (c) => {
+      c.location = "us-west1-b";
+      delete c.nodeLocations;
+    });
+    const pool = variant(find(run, TYPES.nodePool, "-user"), (p) => {
+      perZone(60)(p);
+      p.location = "us-west1-b";
+    });
+    await expectNone([zonal, pool], { stack: "gpu-seminar-fa26", only: policy });
+  });
+  it("skips a per-zone limit while the pool's cluster is unknown during preview (near miss)", async () => {
+    const pool = variant(find(runs.get("platform")!, TYPES.nodePool, "-user"), (p) => {
+      perZone(40)(p);
+      p.cluster = UNKNOWN;
+    });
+    await expectNone([pool], { stack: "platform", only: policy });
   });
   it("passes a core pool of any size: it is not for students (near miss)", async () => {
     const core = find(runs.get("platform")!, TYPES.nodePool, "-core");

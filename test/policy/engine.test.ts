@@ -133,4 +133,15 @@ describe("the pack served over the analyzer protocol", () => {
     );
     assert.deepEqual(await analyze(unknown), []);
   });
+
+  it("hands the policies a resource's protect option as the CLI sends it", async () => {
+    const cluster = find((await runExamples(["platform"])).get("platform")!, TYPES.cluster);
+    assert.deepEqual(await analyze(cluster), []);
+    const policy = policies.find((p) => p.name === "classhub-require-deletion-protection")!;
+    assert.deepEqual(await analyze({ ...cluster, options: { ...cluster.options, protect: false } }), [
+      `${policy.name} 1: ${policy.description}\n` +
+        "Expected the resource option protect but found it off in Cluster classhub-platform; set " +
+        "classhub:cluster.gke.deletionProtection to true (turn it off only for the one `pulumi destroy` that retires the cluster)",
+    ]);
+  });
 });

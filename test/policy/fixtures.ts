@@ -86,6 +86,7 @@ export const TYPES = {
   pvc: "kubernetes:core/v1:PersistentVolumeClaim",
   cluster: "gcp:container/cluster:Cluster",
   nodePool: "gcp:container/nodePool:NodePool",
+  serviceAccount: "gcp:serviceaccount/account:Account",
 } as const;
 
 /** A bare Pod with the hub Deployment's pod template: the baseline for the bare-Pod cases. */

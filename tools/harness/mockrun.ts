@@ -102,6 +102,11 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
           clusterCaCertificate: Buffer.from("mock CA").toString("base64"),
         },
       };
+    case "gcp:serviceaccount/account:Account": {
+      // GCP names a service account after its accountId; node pools refer to it by this email.
+      const email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;
+      return { ...inputs, email, member: `serviceAccount:${email}` };
+    }
     case "gcp:compute/address:Address":
       return { ...inputs, address: "203.0.113.10" };
     case "kubernetes:discovery.k8s.io/v1:EndpointSlice":
