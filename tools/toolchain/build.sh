@@ -81,7 +81,12 @@ moddir() { # moddir WRAPPER_DIR MODULE: source dir of MODULE (downloaded if need
 
 # src_stamp DIR: hash of the Go sources of one of the tools written here (tests excluded: they change no binary).
 src_stamp() {
-  (cd "$1" && cat go.mod go.sum $(ls ./*.go | grep -v '_test\.go$') | sha256sum | cut -c1-16)
+  (
+    cd "$1" || exit 1
+    local sources=() file
+    for file in ./*.go; do [[ $file == *_test.go ]] || sources+=("$file"); done
+    cat go.mod go.sum "${sources[@]}" | sha256sum | cut -c1-16
+  )
 }
 
 gobuild() { # gobuild WRAPPER_DIR OUT LDFLAGS PKG
