@@ -1,0 +1,327 @@
+// classhub:class: one class's logins, image, resources, storage, profiles and exposure.
+import { z } from "zod";
+import { cores, count, hostname, httpsUrl, image, memory, resourceFields, resources, slug } from "./values";
+
+/** How proxy-public can be exposed. */
+export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** A Kubernetes label value holds at most 63 characters; KubeSpawner labels each server with its profile. */
+const LABEL_MAX = 63;
+
+const profile = z.strictObject({
+  slug: slug("a profile slug")
+    .max(LABEL_MAX, { error: `expected at most ${LABEL_MAX} characters` })
+    .describe("Profile id, unique in the class; KubeSpawner labels each server with it."),
+  displayName: z
+    .string()
+    .regex(/\S/, { error: "expected a name students can read, not blank" })
+    .describe("Name students see."),
+  description: z.string().default("").describe("Text students see under the name."),
+  default: z.boolean().default(false).describe("Preselect this profile. At most one profile may be the default."),
+  image: image
+    .optional()
+    .describe("Image for this profile, pinned like the class `image`. Defaults to the class image."),
+  resources: z
+    .strictObject(resourceFields)
+    .partial()
+    .prefault({})
+    .describe("Overrides of the class resources; what is not set keeps the class value."),
+  gpus: count(0, 8)
+    .default(0)
+    .describe(
+      "NVIDIA GPUs attached to each server of this profile; its servers tolerate GPU nodes. " +
+        "On a cluster this stack creates, it needs `classhub:cluster.gke.gpuPool`.",
+    ),
+});
+
+const oauthBase = {
+  clientId: z
+    .string()
+    .min(1, { error: "expected the OAuth client id" })
+    .describe(
+      "Client id of the OAuth app, registered with the callback URL `https://<hostname>/hub/oauth_callback`. " +
+        "Its secret goes in `classhub:oauthClientSecret`.",
+    ),
+};
+const auth = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      // The discriminator is described once, here; the reference shows one row for it.
+      type: z
+        .literal("dummy")
+        .describe(
+          "The authenticator: `dummy` (any name with any password; only on stacks named `dev` or `dev-*`), " +
+            "`github`, `google`, or `generic-oauth` (any OAuth 2 or OpenID Connect provider).",
+        ),
+    }),
+    z.strictObject({
+      type: z.literal("github"),
+      ...oauthBase,
+      allowedOrganizations: z
+        .array(z.string().regex(/^[A-Za-z0-9-]+(:[A-Za-z0-9_.-]+)?$/))
+        .default([])
+        .describe(
+          "GitHub organizations (`org`) or teams (`org:team`) whose members may log in, besides the roster. " +
+            "The hub then asks GitHub for `read:org`.",
+        ),
+    }),
+    z.strictObject({
+      type: z.literal("google"),
+      ...oauthBase,
+      hostedDomain: z
+        .array(hostname)
+        .default([])
+        .describe(
+          "Google Workspace domains whose accounts may log in; accounts of other domains are refused. With an " +
+            "empty roster every account of these domains may log in; otherwise the roster and the admins must be " +
+            "accounts of these domains.",
+        ),
+    }),
+    z.strictObject({
+      type: z.literal("generic-oauth"),
+      ...oauthBase,
+      loginService: z.string().min(1).default("Single sign-on").describe("Name of the provider on the login button."),
+      authorizeUrl: httpsUrl.describe(
+        "The provider's authorization endpoint, an https URL; people's browsers go there to log in.",
+      ),
+      tokenUrl: httpsUrl.describe(
+        "The provider's token endpoint, an https URL. The hub calls it, so its port is opened in the hub's egress.",
+      ),
+      userdataUrl: httpsUrl.describe(
+        "The provider's user-info endpoint, an https URL. The hub calls it, so its port is opened in the hub's egress.",
+      ),
+      usernameClaim: z
+        .string()
+        .min(1)
+        .default("preferred_username")
+        .describe("User-info claim that names the user. With `email`, the roster and the admins are email addresses."),
+      scope: z
+        .array(z.string().min(1))
+        .default(["openid", "profile", "email"])
+        .describe("OAuth scopes the hub asks for."),
+      allowedGroups: z
+        .array(z.string().min(1))
+        .default([])
+        .describe("Groups (from `claimGroupsKey`) whose members may log in, besides the roster."),
+      claimGroupsKey: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("User-info claim that lists a user's groups, e.g. `groups`. Required with `allowedGroups`."),
+    }),
+  ],
+  { error: "expected one of dummy, github, google, generic-oauth" },
+);
+
+/** Fields KubeSpawner fills into {braces} in environment values, per student; a literal brace is written twice. */
+export const TEMPLATE_FIELDS = ["username", "unescaped_username", "userid", "servername", "user_server"];
+const environmentValue = z
+  .string()
+  .refine(
+    (value) =>
+      !/[{}]/.test(
+        value.replace(/\{\{|\}\}/g, "").replace(new RegExp(`\\{(${TEMPLATE_FIELDS.join("|")})\\}`, "g"), ""),
+      ),
+    {
+      error: `expected text in which KubeSpawner's fields are ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(", ")}; write a literal brace as {{ or }}`,
+    },
+  );
+
+/** What a login looks like for each authenticator; checked with the auth type, in classRules.ts. */
+export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const GITHUB_LOGIN = /^[a-z0-9](-?[a-z0-9]){0,38}$/;
+export const EMAIL = /^[a-z0-9._%+-]+@([a-z0-9-]+\.)+[a-z]{2,63}$/;
+const username = z.string().trim().toLowerCase();
+
+export const classSchema = z
+  .strictObject({
+    name: slug("a course name").describe("Short course name, e.g. `data8`."),
+    term: slug("a term").describe("Term, e.g. `fa26`."),
+    namespace: slug("a namespace")
+      .max(63)
+      .optional()
+      .describe("Kubernetes namespace of the class. Defaults to `<name>-<term>`."),
+    admins: z
+      .array(username)
+      .min(1, { error: "expected at least one admin" })
+      .describe("Hub administrators: course staff. At least one. Logins are written as in `roster`."),
+    roster: z
+      .array(username)
+      .default([])
+      .describe(
+        "Students allowed to log in: GitHub logins with `github`, email addresses with `google` (and with " +
+          "`generic-oauth` when `usernameClaim` is `email`), otherwise usernames of lowercase letters, digits, " +
+          "`.`, `_` and `-`. Case is ignored. A student taken off the roster can no longer log in.",
+      ),
+    rosterFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A file with one student per line (or a CSV whose first column is the student), relative to the " +
+          "project; added to `roster`. Blank lines and lines starting with `#` are skipped, so a CSV header " +
+          "must start with `#`.",
+      ),
+    expectedStudents: count(1, 100000)
+      .optional()
+      .describe(
+        "Class size when students come from an organization, domain or group rather than a roster; required " +
+          "then. Defaults to the roster's size.",
+      ),
+    auth: auth.describe("How people log in: `type` picks the authenticator, which takes the keys listed with it."),
+    image: image.describe(
+      "Students' server image, with a pinned tag or digest, e.g. `quay.io/jupyter/scipy-notebook:2025-06-30`; " +
+        "`latest` is refused.",
+    ),
+    imagePullPolicy: z
+      .enum(["IfNotPresent", "Always"])
+      .default("IfNotPresent")
+      .describe(
+        "When nodes pull the image: `IfNotPresent`, once per node; `Always`, a registry check at every server start.",
+      ),
+    resources: resources.prefault({}).describe("What each student's server may use. Profiles may override each value."),
+    storage: z
+      .strictObject({
+        homeSize: memory.default("10Gi").describe("Size of each student's home volume, a quantity such as `10Gi`."),
+        mountPath: z
+          .string()
+          .regex(/^\/[\w./-]*$/, { error: "expected an absolute path" })
+          .default("/home/jovyan")
+          .describe("Where the home volume is mounted in the student's server."),
+      })
+      .prefault({})
+      .describe(
+        "Students' home volumes. KubeSpawner creates one claim per student, `claim-<user>`, which outlives the " +
+          "server, the user and a `pulumi destroy`.",
+      ),
+    culling: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("Stop idle servers. The policy pack advises keeping it on."),
+        timeoutMinutes: count(5, 10080)
+          .default(60)
+          .describe("Minutes without activity after which a server is stopped."),
+        everyMinutes: count(1, 1440).default(10).describe("Minutes between the culler's checks."),
+        maxAgeHours: count(0, 720)
+          .default(0)
+          .describe("Stop servers older than this many hours, however active they are; 0 disables."),
+      })
+      .prefault({})
+      .describe("The idle culler, which runs in the hub pod. It stops servers; it never deletes users or homes."),
+    profiles: z
+      .array(profile)
+      .default([])
+      .describe(
+        "Server options students choose from when they start a server. Without profiles there is no choice: " +
+          "everyone gets the class image and resources.",
+      ),
+    hostname: hostname
+      .optional()
+      .describe(
+        "Public DNS name. Turns on HTTPS. Required for OAuth, whose callback URL needs it. On GKE, `proxy-public` " +
+          "then gets a reserved address for the DNS record.",
+      ),
+    tls: z
+      .union(
+        [
+          z.strictObject({
+            clusterIssuer: z
+              .string()
+              .min(1)
+              .describe(
+                "cert-manager ClusterIssuer that issues the certificate into the Secret `proxy-public-tls` and " +
+                  "renews it. The cluster needs cert-manager; a cluster this stack creates has none.",
+              ),
+          }),
+          z.strictObject({
+            secretName: z
+              .string()
+              .min(1)
+              .describe("Existing `kubernetes.io/tls` Secret in the class namespace, which the platform team renews."),
+          }),
+        ],
+        {
+          error: "expected either clusterIssuer or secretName",
+        },
+      )
+      .default({ clusterIssuer: "letsencrypt" })
+      .describe("Where the TLS certificate comes from when hostname is set: `clusterIssuer` or `secretName`."),
+    serviceType: z
+      .enum(SERVICE_TYPES)
+      .optional()
+      .describe(
+        "How `proxy-public` is exposed. Defaults to `NodePort` on an ambient cluster and `LoadBalancer` otherwise.",
+      ),
+    nodePort: count(30000, 32767)
+      .optional()
+      .describe(
+        "Node port of `proxy-public`'s HTTP port, with `serviceType: NodePort` only. Defaults to one Kubernetes picks.",
+      ),
+    spawn: z
+      .strictObject({
+        concurrentLimit: count(1, 5000)
+          .optional()
+          .describe("Servers starting at once. Defaults to the class size, between 32 and 500."),
+        activeServerLimit: count(0, 100000)
+          .optional()
+          .describe("Servers running at once; 0 for no limit. Defaults to the class size (students plus admins)."),
+        startTimeoutSeconds: count(60, 3600)
+          .default(600)
+          .describe("Seconds a server may take to start, image pull and node scale-up included."),
+        httpTimeoutSeconds: count(30, 600)
+          .default(120)
+          .describe("Seconds a started server may take to answer the hub."),
+      })
+      .prefault({})
+      .describe("How servers start: limits for a lecture-start burst, and timeouts."),
+    defaultUrl: z
+      .string()
+      .regex(/^\/[\w./-]*$/, { error: "expected a path such as /lab" })
+      .default("/lab")
+      .describe("Path students land on in their server, e.g. `/lab` or `/tree`."),
+    environment: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), environmentValue)
+      .prefault({})
+      .describe(
+        "Extra environment variables for students' servers. Values may use KubeSpawner's fields " +
+          `${TEMPLATE_FIELDS.map((f) => `\`{${f}}\``).join(", ")}; write a literal brace as \`{{\` or \`}}\`.`,
+      ),
+    adminAccess: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Lets admins open students' servers. Without it admins manage users and servers, but cannot open a " +
+          "student's server, make tokens for a student or share a student's server.",
+      ),
+    quota: z
+      .strictObject({
+        cpu: cores.describe(
+          "`limits.cpu`, in cores. Defaults to the class size times the largest CPU limit (class or profile), " +
+            "plus 3 for the hub and the proxy.",
+        ),
+        memory: memory.describe(
+          "`limits.memory`, a quantity. Defaults to the class size times the largest memory limit, plus the " +
+            "hub's 2Gi and the proxy's limit, which grows with the class.",
+        ),
+        storage: memory.describe(
+          "`requests.storage`, a quantity. Defaults to the class size times `storage.homeSize`, plus 1Gi for " +
+            "the hub database.",
+        ),
+        pods: count(1, 100000).describe("`pods`. Defaults to the class size plus 5."),
+        gpus: count(0, 1000).describe(
+          "`requests.nvidia.com/gpu`. Defaults to the class size times the most `gpus` of any profile.",
+        ),
+      })
+      .partial()
+      .prefault({})
+      .describe(
+        "Namespace ResourceQuota. Each value defaults to one derived from the class size and the per-student " +
+          "limits; `cpu`, `memory` and `pods` may not be less than the hub, the proxy and one server need.",
+      ),
+  })
+  .describe(
+    "One class: its people, how they log in, what each student's server gets, and how the hub is reached. The " +
+      "class size, which sizes the quota, the spawn limits and the proxy, is the roster (or `expectedStudents`, " +
+      "if larger) plus the admins.",
+  );
