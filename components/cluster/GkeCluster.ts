@@ -22,7 +22,7 @@ import {
 export interface GkeClusterArgs {
   /**
    * Validated classhub:cluster.gke settings: project, region, network ranges, node pools. Defaults are those of
-   * the config schema (components/config/schema.ts), e.g. deletionProtection true and a user pool that scales from 0.
+   * the config schema (components/config/schema/), e.g. deletionProtection true and a user pool that scales from 0.
    */
   config: GkeConfig;
 }

@@ -1,4 +1,4 @@
-// Every stack-config read lives here: the stack file's keys are validated by the schema (schema.ts), then by the
+// Every stack-config read lives here: the stack file's keys are validated by the schema (schema/), then by the
 // rules that span keys (clusterRules.ts, classRules.ts). A bad config stops the program before any resource.
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -47,7 +47,7 @@ describe("the config reference", () => {
       io: "input",
     });
     assert.throws(() => sections(schema, "classhub:test"), {
-      message: 'classhub:test.bare has no description; add .describe("...") to it in components/config/schema.ts',
+      message: 'classhub:test.bare has no description; add .describe("...") to it in components/config/schema/',
     });
   });
 });
