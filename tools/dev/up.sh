@@ -91,7 +91,9 @@ node -e '
 ' "Pulumi.$STACK.yaml" "$local_config" "$target" "$skip_await"
 
 pulumi stack select --create "$STACK" --non-interactive >/dev/null
-pulumi up --yes --non-interactive --stack "$STACK" --config-file "$local_config"
+# --refresh: the state follows the cluster, which may have been reset since (a recreated kind cluster, a wiped
+# local control plane); objects that are gone are created again instead of failing the update.
+pulumi up --yes --non-interactive --refresh --stack "$STACK" --config-file "$local_config"
 pulumi stack output --stack "$STACK"
 namespace=$(pulumi stack output namespace --stack "$STACK")
 kubectl="kubectl --context $target"
