@@ -2,12 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readApiServer } from "../cluster/apiServer";
 import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
-import { HUB_RESOURCES } from "../hub/manifests";
 import { classSize, hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
+import { platformContainers } from "../jupyterhub/manifests";
 import { ClassNamespace } from "../namespace/ClassNamespace";
 import { CORE_NODES } from "../placement";
-import { proxyResources } from "../proxy/manifests";
 
 /** The cluster a class runs on, however it was found. */
 export interface ClusterTarget {
@@ -50,10 +49,9 @@ export class ClassHub extends pulumi.ComponentResource {
     const cls = args.class;
     const cluster = args.cluster;
 
-    const students = classSize(cls);
     const ns = new ClassNamespace(
       `${name}-namespace`,
-      { class: cls, platform: [HUB_RESOURCES, proxyResources(students)], provider: cluster.provider },
+      { class: cls, platform: platformContainers(cls), provider: cluster.provider },
       { parent: this },
     );
     const settings = pulumi
@@ -81,7 +79,7 @@ export class ClassHub extends pulumi.ComponentResource {
           hostname: cls.hostname,
           tls: cls.tls,
           gcp: cluster.gcp,
-          students,
+          students: classSize(cls),
         },
         apiServer: readApiServer(`${name}-api-server`, { parent: this, provider: cluster.provider }),
         provider: cluster.provider,

@@ -1,9 +1,8 @@
 // Rules for classhub:class that span several keys or depend on the cluster, beyond what the zod schema checks.
 // Each family is one small function; classProblems runs them all, so a stack file shows every problem at once.
-import { HUB_RESOURCES } from "../hub/manifests";
-import { classSize } from "../hub/settings";
-import { proxyResources } from "../proxy/manifests";
-import { bytes, formatBytes, formatCpu, millicores, parseCpu } from "../quantity";
+import { platformContainers } from "../jupyterhub/manifests";
+import { platformTotals } from "../namespace/manifests";
+import { bytes, formatBytes, formatCpu, millicores } from "../quantity";
 import { problem, show } from "./errors";
 import {
   type ClassConfig,
@@ -154,22 +153,28 @@ function resourceProblems(cls: ClassConfig, report: Report) {
   }
 
   // Limits count toward the quota: below the hub's and the proxy's own, the hub is never admitted.
-  const platform = [HUB_RESOURCES, proxyResources(classSize(cls))];
-  const neededCpu = platform.reduce((sum, c) => sum + parseCpu(c.limits.cpu), 0) + millicores(cls.resources.cpuLimit);
-  const neededMemory = platform.reduce((sum, c) => sum + bytes(c.limits.memory), 0) + bytes(cls.resources.memoryLimit);
-  const floor = "the hub, the proxy and one student server are limited to";
+  const platform = platformContainers(cls);
+  const own = platformTotals(platform);
+  const neededCpu = own.limitsMillicores + millicores(cls.resources.cpuLimit);
+  const neededMemory = own.limitsMemory + bytes(cls.resources.memoryLimit);
+  const neededPods = platform.length + 1;
+  const who = "the hub, the proxy and one student server";
   if (cls.quota.cpu !== undefined && millicores(cls.quota.cpu) < neededCpu) {
-    report("quota.cpu", cls.quota.cpu, `is below the ${formatCpu(neededCpu / 1000)} cores ${floor}; set at least that`);
+    report(
+      "quota.cpu",
+      cls.quota.cpu,
+      `is below the ${formatCpu(neededCpu / 1000)} cores ${who} are limited to; set at least that`,
+    );
   }
   if (cls.quota.memory !== undefined && bytes(cls.quota.memory) < neededMemory) {
-    report("quota.memory", cls.quota.memory, `is below the ${formatBytes(neededMemory)} ${floor}; set at least that`);
-  }
-  if (cls.quota.pods !== undefined && cls.quota.pods < platform.length + 1) {
     report(
-      "quota.pods",
-      cls.quota.pods,
-      `is below the ${platform.length + 1} pods of ${floor.replace(" are limited to", "")}`,
+      "quota.memory",
+      cls.quota.memory,
+      `is below the ${formatBytes(neededMemory)} ${who} are limited to; set at least that`,
     );
+  }
+  if (cls.quota.pods !== undefined && cls.quota.pods < neededPods) {
+    report("quota.pods", cls.quota.pods, `is below the ${neededPods} pods of ${who}`);
   }
 }
 

@@ -47,7 +47,7 @@ export function hubFiles(settings: HubSettings): Record<string, string> {
 export class Hub extends pulumi.ComponentResource {
   /** Service name the proxy and student servers use to reach the hub. */
   readonly serviceName: pulumi.Output<string>;
-  /** Name of the Secret holding the proxy token and the hub's secrets. */
+  /** Name of the Secret holding the hub's own secrets (the proxy's token is in the proxy's Secret). */
   readonly secretName: pulumi.Output<string>;
   /** The hub database claim, retained on destroy. */
   readonly databaseClaimName: pulumi.Output<string>;

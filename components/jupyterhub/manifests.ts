@@ -1,8 +1,18 @@
 // Pure builders for what belongs to the class's JupyterHub as a whole rather than to the hub or the proxy.
 import type * as k8s from "@pulumi/kubernetes";
+import type { ClassConfig } from "../config/schema";
+import { HUB_RESOURCES } from "../hub/manifests";
+import { classSize } from "../hub/settings";
 import { labels, podsOf } from "../labels";
+import { proxyResources } from "../proxy/manifests";
+import type { ContainerResources } from "../quantity";
 import { DNS_EGRESS } from "../security";
 import { HTTP_PORT, HTTPS_PORT, HUB_PORT, SINGLEUSER_PORT } from "../services";
+
+/** The containers classhub itself runs in a class's namespace, as sized for it: the hub and the proxy. */
+export function platformContainers(cls: ClassConfig): ContainerResources[] {
+  return [HUB_RESOURCES, proxyResources(classSize(cls))];
+}
 
 /**
  * Ranges a student's server must never reach: the cloud metadata server (node credentials), and the private

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../components/config";
-import { HUB_RESOURCES } from "../../components/hub/manifests";
 import { classSize } from "../../components/hub/settings";
+import { platformContainers as platform } from "../../components/jupyterhub/manifests";
 import { defaultDeny, limitRange, namespace, quotaHard } from "../../components/namespace/manifests";
-import { proxyResources } from "../../components/proxy/manifests";
 import { formatCpu } from "../../components/quantity";
 import { rawConfig, withClass } from "../support/stacks";
 
 const dev = () => parseConfig(rawConfig("dev")).class!;
-/** The hub and the proxy as ClassHub passes them: what the quota counts and the LimitRange admits. */
-const platform = (cls: ReturnType<typeof dev>) => [HUB_RESOURCES, proxyResources(classSize(cls))];
 
 describe("class namespace", () => {
   it("is labelled for Pod Security restricted: enforce, audit and warn", () => {
