@@ -11,8 +11,6 @@ interface Connected {
   target: ClusterTarget;
   /** What a cluster stack exports for class stacks to reference. */
   exports?: Record<string, pulumi.Input<unknown>>;
-  /** Resources every GCP resource of the class must wait for: the APIs a cluster of this stack enables. */
-  gcpDependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -29,18 +27,6 @@ export function clusterIdentity(outputs: {
   return outputs.clusterId ?? `projects/${outputs.project}/locations/${outputs.region}/clusters/${outputs.clusterName}`;
 }
 
-/** Makes every GCP resource wait for `resources` (the APIs), however deep in a component it is registered. */
-export function gcpAfter(resources: pulumi.Resource[]): pulumi.ResourceTransformation {
-  return (args) => {
-    if (!args.type.startsWith("gcp:")) return undefined;
-    const own = args.opts.dependsOn ?? [];
-    if (!Array.isArray(own) && !pulumi.Resource.isInstance(own)) {
-      throw new Error(`${args.name}: dependsOn given as an Output or Promise; gcpAfter needs resources`);
-    }
-    return { props: args.props, opts: { ...args.opts, dependsOn: [...[own].flat(), ...resources] } };
-  };
-}
-
 function connect(config: StackConfig): Connected {
   const cluster = config.cluster;
   switch (cluster.source) {
@@ -53,11 +39,11 @@ function connect(config: StackConfig): Connected {
         storageClasses: { home: storage.home, hubDb: storage.hubDb },
         gpuAcceleratorType: gke.gpuAcceleratorType,
         sandboxedUserPool: cluster.gke.userPool.sandbox,
-        gcp: { project: gke.project, region: gke.region },
+        // The class's reserved address calls the Compute Engine API that this stack's cluster enables.
+        gcp: { project: gke.project, region: gke.region, after: gke.apis },
       };
       return {
         target,
-        gcpDependsOn: gke.apis,
         exports: {
           clusterName: gke.clusterName,
           clusterId: gke.clusterId,
@@ -118,19 +104,14 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Input<unk
   if (config.cluster.source === "ambient" && config.cluster.skipAwait) {
     pulumi.runtime.registerStackTransformation(skipAwait);
   }
-  const { target, exports, gcpDependsOn } = connect(config);
+  const { target, exports } = connect(config);
   if (config.class === undefined) return exports ?? {};
-  const hub = new ClassHub(
-    config.class.namespace,
-    {
-      class: config.class,
-      clusterConfig: config.cluster,
-      cluster: target,
-      oauthClientSecret: config.class.auth.type === "dummy" ? undefined : oauthClientSecret(),
-    },
-    // The class's reserved address calls the Compute Engine API that this stack's own cluster enables.
-    gcpDependsOn === undefined ? undefined : { transformations: [gcpAfter(gcpDependsOn)] },
-  );
+  const hub = new ClassHub(config.class.namespace, {
+    class: config.class,
+    clusterConfig: config.cluster,
+    cluster: target,
+    oauthClientSecret: config.class.auth.type === "dummy" ? undefined : oauthClientSecret(),
+  });
   return {
     hubUrl: hub.hubUrl,
     adminUrl: hub.adminUrl,

@@ -4,6 +4,7 @@ import { readApiServer } from "../cluster/apiServer";
 import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
 import { classSize, hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
+import type { GcpPlace } from "../proxy/Proxy";
 import { platformContainers } from "../jupyterhub/manifests";
 import { ClassNamespace } from "../namespace/ClassNamespace";
 import { CORE_NODES } from "../placement";
@@ -21,7 +22,7 @@ export interface ClusterTarget {
   /** The user pool runs GKE Sandbox (gVisor): student servers must ask for its runtime class. */
   sandboxedUserPool?: pulumi.Input<boolean>;
   /** Project and region, for the reserved public address on GKE. */
-  gcp?: { project: pulumi.Input<string>; region: pulumi.Input<string> };
+  gcp?: GcpPlace;
 }
 
 export interface ClassHubArgs {

@@ -6,6 +6,14 @@ import { secretDigest } from "../digest";
 import type { ServiceType } from "../config/schema";
 import * as m from "./manifests";
 
+/** Where a class's GCP resources go. */
+export interface GcpPlace {
+  project: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** What they wait for: the APIs that a cluster of the same stack enables. Defaults to nothing. */
+  after?: pulumi.Resource[];
+}
+
 export interface ProxyArgs {
   /** The class namespace. */
   namespace: string;
@@ -22,7 +30,7 @@ export interface ProxyArgs {
   /** Where the certificate comes from: a cert-manager ClusterIssuer, or an existing TLS Secret. */
   tls?: { clusterIssuer: string } | { secretName: string };
   /** GCP project and region for a reserved address, when the LoadBalancer has a hostname on GKE. */
-  gcp?: { project: pulumi.Input<string>; region: pulumi.Input<string> };
+  gcp?: GcpPlace;
   /** Where the proxy pod may run. Defaults to anywhere. */
   nodeSelector?: Record<string, string>;
   /** Provider of the class's cluster. */
@@ -97,7 +105,7 @@ export class Proxy extends pulumi.ComponentResource {
           addressType: "EXTERNAL",
           description: `classhub ${ns} proxy-public`,
         },
-        { parent: this },
+        { parent: this, dependsOn: args.gcp.after ?? [] },
       );
       this.address = address.address;
     }
