@@ -23,7 +23,7 @@ render: deps
 render-all: deps
 	@for f in Pulumi.*.yaml; do s=$${f#Pulumi.}; npm run --silent render -- $${s%.yaml} || exit 1; done
 
-# Every test. The live tests need the offline toolchain: about 20 minutes to build once, cached afterwards.
+# Every test. The live tests need the offline toolchain: about 12 minutes to build once, cached afterwards.
 test: test-unit test-live
 
 # What needs no real engine: lint, the program under mocks, the hub under the real JupyterHub, the Go tools.
