@@ -3,7 +3,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { classProblems } from "./classRules";
 import { gkeProblems } from "./clusterRules";
 import { ConfigError, problem, zodProblems } from "./errors";
@@ -89,23 +88,6 @@ export function parseConfig(raw: RawConfig): StackConfig {
   );
   if (problems.length > 0) throw new ConfigError(problems);
   return { stack: raw.stack, cluster: cluster.data, class: klass };
-}
-
-/** Every documented stack-file key, e.g. `classhub:class.resources.cpuLimit` or `classhub:class.profiles[].slug`. */
-export function configKeys(): string[] {
-  const keys = new Set<string>(["classhub:oauthClientSecret"]);
-  const walk = (schema: any, at: string) => {
-    if (schema === undefined || schema === null || typeof schema !== "object") return;
-    for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch, at);
-    if (schema.items !== undefined) walk(schema.items, `${at}[]`);
-    for (const [name, child] of Object.entries(schema.properties ?? {})) {
-      keys.add(`${at}.${name}`);
-      walk(child, `${at}.${name}`);
-    }
-  };
-  walk(z.toJSONSchema(clusterSchema, { io: "input" }), "classhub:cluster");
-  walk(z.toJSONSchema(classSchema, { io: "input" }), "classhub:class");
-  return [...keys].sort();
 }
 
 /** Reads and validates this stack's config. A bad config stops the program with a message and no stack trace. */

@@ -4,8 +4,25 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { configKeys } from "../../components/config";
+import { classSchema, clusterSchema } from "../../components/config/schema";
 import { configReference, REFERENCE_FILE, referenceSections, sections } from "../../tools/dev/reference";
+
+/** Every stack-file key the schema accepts, walked independently of the generator, e.g. `classhub:class.resources.cpuLimit` or `classhub:class.profiles[].slug`. */
+function configKeys(): string[] {
+  const keys = new Set<string>(["classhub:oauthClientSecret"]);
+  const walk = (schema: any, at: string) => {
+    if (schema === undefined || schema === null || typeof schema !== "object") return;
+    for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch, at);
+    if (schema.items !== undefined) walk(schema.items, `${at}[]`);
+    for (const [name, child] of Object.entries(schema.properties ?? {})) {
+      keys.add(`${at}.${name}`);
+      walk(child, `${at}.${name}`);
+    }
+  };
+  walk(z.toJSONSchema(clusterSchema, { io: "input" }), "classhub:cluster");
+  walk(z.toJSONSchema(classSchema, { io: "input" }), "classhub:class");
+  return [...keys].sort();
+}
 
 const committed = () => fs.readFileSync(REFERENCE_FILE, "utf8");
 const rowOf = (key: string) => referenceSections().flatMap((s) => s.rows.find((r) => r.key === key) ?? [])[0];
