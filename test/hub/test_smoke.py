@@ -340,7 +340,7 @@ def test_smoke_settings_still_the_dev_stack(hub, stack_renderer):
     assert changed == original
 
 
-def test_culler_reaches_the_hub_without_the_url_jupyterhub_hands_it(hub):
+def test_culler_reaches_the_hub_without_the_url_jupyterhub_hands_it(hub, load_hub_config, tmp_path):
     """In the hub pod, the JUPYTERHUB_API_URL that JupyterHub gives managed
     services (http://hub:8081/hub/api) is blocked by the hub's own
     NetworkPolicy. Run the configured culler command with that URL pointing
@@ -351,7 +351,8 @@ def test_culler_reaches_the_hub_without_the_url_jupyterhub_hands_it(hub):
     # (minutes): count from after its first call, so new calls are this one's.
     wait_for(lambda: re.search(calls, log()), 60, "the hub-managed culler's first call")
     before = len(re.findall(calls, log()))
-    (service,) = [s for s in load_smoke_services(hub) if s["name"] == "idle-culler"]
+    services = load_hub_config(write_settings(tmp_path, hub["settings"])).services
+    (service,) = [s for s in services if s["name"] == "idle-culler"]
     errors = Path(hub["hub"].log_path).parent / "test-culler.log"
     with errors.open("w") as err:
         culler = subprocess.Popen(
@@ -375,23 +376,6 @@ def test_culler_reaches_the_hub_without_the_url_jupyterhub_hands_it(hub):
     finally:
         culler.terminate()
         culler.wait(timeout=10)
-
-
-def load_smoke_services(hub) -> list[dict]:
-    """The hub's services as jupyterhub_config.py builds them from the smoke settings."""
-    from jupyterhub.app import JupyterHub
-
-    tmp = Path(hub["hub"].log_path).parent
-    env = {
-        **SECRETS,
-        "CLASSHUB_SETTINGS": str(write_settings(tmp, hub["settings"], "services.json")),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
-            mp.setenv(name, value)
-        app = JupyterHub()
-        app.load_config_file(str(CONFIG_FILE))
-    return app.services
 
 
 def test_routes_come_back_after_a_proxy_restart(hub):
