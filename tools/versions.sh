@@ -19,6 +19,11 @@ K8S_PROVIDER_VERSION=4.34.2
 K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 RANDOM_PROVIDER_VERSION=4.21.2      # @pulumi/random; local stand-in plugin, see toolchain/README.md
 
-# The real node (next issue) adds its versions here, beside KUBE_VERSION: the kubelet (same release as
-# KUBE_VERSION), the container runtime, the CNI plugins, CoreDNS, the storage provisioner and the images
-# it preloads.
+# The local node (tools/node): kubelet, kube-proxy and kube-scheduler are KUBE_VERSION. Each Go module below is
+# pinned again in its wrapper's go.mod under toolchain/; test/tools/versions.test.ts checks that they agree.
+CONTAINERD_VERSION=v2.2.1           # github.com/containerd/containerd/v2: containerd, its runc shim, ctr
+RUNC_VERSION=v1.5.3                 # github.com/opencontainers/runc, with seccomp (Debian's libseccomp)
+COREDNS_VERSION=v1.14.7             # github.com/coredns/coredns: the cluster DNS, with no upstream
+KUBE_ROUTER_VERSION=v2.1.0          # github.com/cloudnativelabs/kube-router/v2: enforces NetworkPolicy (firewall only)
+LOCAL_PATH_VERSION=v0.0.30          # github.com/rancher/local-path-provisioner: binds PVCs to node folders
+UMOCI_VERSION=v0.6.0                # github.com/opencontainers/umoci: builds the node's OCI images

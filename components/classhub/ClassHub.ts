@@ -74,7 +74,9 @@ export class ClassHub extends pulumi.ComponentResource {
         oauthClientSecret: args.oauthClientSecret,
         dbStorageClass: cluster.storageClasses.hubDb,
         coreNodeSelector: cluster.gke ? CORE_NODES : undefined,
+        hub: { image: cls.hub.image },
         proxy: {
+          image: cls.proxy.image,
           serviceType: type,
           nodePort: cls.nodePort,
           hostname: cls.hostname,

@@ -15,6 +15,11 @@ const HUB_SOURCE_DIR = path.join(__dirname, "..", "..", "hub");
 export interface HubArgs {
   /** The class namespace. */
   namespace: string;
+  /**
+   * The hub's image, pinned: classhub:class.hub.image, whose default is HUB_IMAGE. Its JupyterHub and KubeSpawner
+   * must be the versions requirements-hub.txt pins.
+   */
+  image: string;
   /** The hub settings jupyterhub_config.py applies. */
   settings: pulumi.Input<HubSettings>;
   /** Secret values by hub Secret key; they reach the hub only as env vars. */
@@ -80,6 +85,7 @@ export class Hub extends pulumi.ComponentResource {
       `${name}-deployment`,
       m.deployment({
         namespace: ns,
+        image: args.image,
         configMapName: config.metadata.name,
         secretName: secret.metadata.name,
         secretKeys,

@@ -8,7 +8,10 @@ import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, SINGLEUSER_PORT } from "../services";
 import { CONFIG_DIR, HUB_DB_DIR, type HubSettings, SETTINGS_FILE } from "./settings";
 
-/** quay.io/jupyterhub/k8s-hub 4.4.0 ships JupyterHub 5.5.0 and KubeSpawner 7.0.0; requirements-hub.txt pins the same. */
+/**
+ * The default of classhub:class.hub.image. quay.io/jupyterhub/k8s-hub 4.4.0 ships JupyterHub 5.5.0 and
+ * KubeSpawner 7.0.0; requirements-hub.txt pins the same.
+ */
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
 /** The hub image runs as jovyan (1000). */
 const HUB_UID = 1000;
@@ -93,6 +96,8 @@ export function databaseClaim(
 
 export interface HubDeploymentInputs {
   namespace: string;
+  /** The hub's image: classhub:class.hub.image. */
+  image: string;
   configMapName: pulumi.Input<string>;
   secretName: pulumi.Input<string>;
   secretKeys: SecretKey[];
@@ -153,7 +158,7 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
           containers: [
             {
               name: "hub",
-              image: HUB_IMAGE,
+              image: d.image,
               args: ["jupyterhub", "--config", `${CONFIG_DIR}/jupyterhub_config.py`, "--upgrade-db"],
               ports: [{ name: "http", containerPort: HUB_PORT }],
               env: [

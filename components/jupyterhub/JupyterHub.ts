@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ApiServer } from "../cluster/apiServer";
-import { Hub } from "../hub/Hub";
+import { Hub, type HubArgs } from "../hub/Hub";
 import type { SecretKey } from "../hub/manifests";
 import type { HubSettings } from "../hub/settings";
 import { Proxy, type ProxyArgs } from "../proxy/Proxy";
@@ -19,8 +19,10 @@ export interface JupyterHubArgs {
   dbStorageClass?: pulumi.Input<string>;
   /** Where the hub and proxy pods may run. Defaults to anywhere. */
   coreNodeSelector?: Record<string, string>;
-  /** How the proxy is exposed, and the class size it is sized for. */
-  proxy: Pick<ProxyArgs, "serviceType" | "nodePort" | "hostname" | "tls" | "gcp" | "students">;
+  /** The hub's image. */
+  hub: Pick<HubArgs, "image">;
+  /** The proxy's image, how the proxy is exposed, and the class size it is sized for. */
+  proxy: Pick<ProxyArgs, "image" | "serviceType" | "nodePort" | "hostname" | "tls" | "gcp" | "students">;
   /** The API server as pods reach it, for the hub's egress. */
   apiServer: pulumi.Input<ApiServer>;
   /** Provider of the class's cluster. */
@@ -63,6 +65,7 @@ export class JupyterHub extends pulumi.ComponentResource {
     this.hub = new Hub(
       `${name}-hub`,
       {
+        ...args.hub,
         namespace: args.namespace,
         settings: args.settings,
         secrets,

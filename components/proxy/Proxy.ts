@@ -17,6 +17,8 @@ export interface GcpPlace {
 export interface ProxyArgs {
   /** The class namespace. */
   namespace: string;
+  /** The proxy's image, pinned: classhub:class.proxy.image, whose default is PROXY_IMAGE. */
+  image: string;
   /** The proxy's API token; the hub reads it from the proxy's Secret. */
   token: pulumi.Input<string>;
   /** Students and admins the class plans for; sizes the proxy. */
@@ -83,6 +85,7 @@ export class Proxy extends pulumi.ComponentResource {
       `${name}-deployment`,
       m.deployment({
         namespace: ns,
+        image: args.image,
         tokenChecksum: secretDigest([args.token], args.token),
         tlsSecretName,
         students: args.students,

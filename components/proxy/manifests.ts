@@ -17,7 +17,7 @@ import {
 } from "../services";
 import { CERT_CHECK_SCRIPT } from "./certCheck";
 
-/** The tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
+/** The default of classhub:class.proxy.image: the tag z2jh 4.4.0 pairs with k8s-hub 4.4.0. */
 export const PROXY_IMAGE = "quay.io/jupyterhub/configurable-http-proxy:5.2.0";
 /** Where the TLS Secret is mounted when the class has a hostname. */
 export const TLS_DIR = "/etc/classhub/tls";
@@ -46,6 +46,8 @@ export const TOKEN_SECRET = { name: "proxy-api-token", key: "token" };
 
 export interface ProxyOptions {
   namespace: string;
+  /** The proxy's image: classhub:class.proxy.image. */
+  image: string;
   /** Digest of the API token: a new token rolls the proxy, which reads it only at start. */
   tokenChecksum: pulumi.Input<string>;
   /** TLS Secret (tls.crt, tls.key); set when the class has a hostname. */
@@ -130,7 +132,7 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
           containers: [
             {
               name: "chp",
-              image: PROXY_IMAGE,
+              image: o.image,
               command: proxyCommand(tls),
               ports: [
                 { name: "http", containerPort: HTTP_PORT },

@@ -1,8 +1,9 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
 import { hubSettingsValidation, profileKey } from "../lib/hubSettings";
 import { unpinned } from "../lib/images";
-import { eachContainer, podSpecValidations } from "../lib/pods";
+import { type ContainerAt, eachContainer, type PodSpecAt, podSpecValidations } from "../lib/pods";
+import { known } from "../lib/unknown";
 
 interface Config {
   requireDigest: boolean;
@@ -27,6 +28,26 @@ const configSchema: PolicyConfigSchema = {
 
 const EXAMPLE = "e.g. quay.io/jupyter/scipy-notebook:2025-10-06";
 
+/** The stack-file keys that set the image of classhub's own Deployments, by their component label. */
+export const IMAGE_KEYS: Readonly<Record<string, string>> = {
+  hub: "classhub:class.hub.image",
+  proxy: "classhub:class.proxy.image",
+};
+
+/** Where to fix a container's image: the stack-file key for classhub's hub and proxy, else the manifest path. */
+function fixAt(pod: PodSpecAt, c: ContainerAt, args: ResourceValidationArgs): string {
+  const component = known(() => {
+    const labels = args.props.metadata?.labels ?? {};
+    return labels["app.kubernetes.io/part-of"] === "classhub" ? (labels["app.kubernetes.io/component"] as string) : "";
+  });
+  const own =
+    args.type === "kubernetes:apps/v1:Deployment" &&
+    c.path === `${pod.path}.containers[0]` &&
+    component !== undefined &&
+    Object.hasOwn(IMAGE_KEYS, component);
+  return own ? IMAGE_KEYS[component!] : `${c.path}.image`;
+}
+
 /**
  * An unpinned image changes under a class mid-term: a rebuilt `latest` can break every notebook the night before
  * an exam, and two students' servers may run different software. Covers classhub's pods and students' servers.
@@ -46,7 +67,7 @@ export const requirePinnedImages: ResourceValidationPolicy = {
         if (why !== undefined) {
           reportViolation(
             `Expected an image pinned to ${config.requireDigest ? "a digest" : "a tag or digest"} but found ` +
-              `${JSON.stringify(image)} (${why}) in ${c.label} of ${pod.resource}; set ${c.path}.image to an exact ` +
+              `${JSON.stringify(image)} (${why}) in ${c.label} of ${pod.resource}; set ${fixAt(pod, c, args)} to an exact ` +
               `${config.requireDigest ? "digest" : "tag"}`,
           );
         }

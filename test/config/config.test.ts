@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { HUB_IMAGE } from "../../components/hub/manifests";
+import { PROXY_IMAGE } from "../../components/proxy/manifests";
 import { listStacks } from "../../tools/harness/stackfile";
 import { rawConfig, withClass } from "../support/stacks";
 
@@ -27,6 +29,19 @@ describe("example stacks", () => {
     assert.deepEqual(cls.culling, { enabled: true, timeoutMinutes: 30, everyMinutes: 10, maxAgeHours: 0 });
     assert.deepEqual(cls.storage, { homeSize: "1Gi", mountPath: "/home/jovyan" });
     assert.deepEqual(cls.tls, { clusterIssuer: "letsencrypt" });
+    assert.deepEqual(cls.hub, { image: HUB_IMAGE });
+    assert.deepEqual(cls.proxy, { image: PROXY_IMAGE });
+  });
+
+  it("the hub and proxy images may be set, e.g. to local builds, and are kept as written", () => {
+    const cls = parseConfig(
+      withClass("dev", (c) => {
+        c.hub = { image: "classhub.local/hub:5.5.0-3f9a2c1" };
+        c.proxy = { image: "classhub.local/proxy:5.2.0-3f9a2c1" };
+      }),
+    ).class!;
+    assert.deepEqual(cls.hub, { image: "classhub.local/hub:5.5.0-3f9a2c1" });
+    assert.deepEqual(cls.proxy, { image: "classhub.local/proxy:5.2.0-3f9a2c1" });
   });
 
   it("a roster file adds its students, lowercased, skipping comments and blank lines", () => {
@@ -125,6 +140,31 @@ describe("bad config names the key, the value and what is allowed", () => {
       "the latest tag",
       withClass("dev", (c) => (c.image = "quay.io/jupyter/minimal-notebook:latest")),
       "classhub:class.image = \"quay.io/jupyter/minimal-notebook:latest\": the tag 'latest' is not pinned; name an exact tag or digest",
+    ],
+    [
+      "a hub image without a tag",
+      withClass("dev", (c) => (c.hub = { image: "foo/hub" })),
+      'classhub:class.hub.image = "foo/hub": expected an image with a pinned tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-06-30',
+    ],
+    [
+      "a hub image on latest",
+      withClass("dev", (c) => (c.hub = { image: "foo/hub:latest" })),
+      "classhub:class.hub.image = \"foo/hub:latest\": the tag 'latest' is not pinned; name an exact tag or digest",
+    ],
+    [
+      "a proxy image without a tag",
+      withClass("dev", (c) => (c.proxy = { image: "quay.io/jupyterhub/configurable-http-proxy" })),
+      'classhub:class.proxy.image = "quay.io/jupyterhub/configurable-http-proxy": expected an image with a pinned tag or digest, e.g. quay.io/jupyter/scipy-notebook:2025-06-30',
+    ],
+    [
+      "a proxy image on latest",
+      withClass("dev", (c) => (c.proxy = { image: "quay.io/jupyterhub/configurable-http-proxy:latest" })),
+      "classhub:class.proxy.image = \"quay.io/jupyterhub/configurable-http-proxy:latest\": the tag 'latest' is not pinned; name an exact tag or digest",
+    ],
+    [
+      "a hub image given as a bare string instead of under hub",
+      withClass("dev", (c) => (c.hub = "quay.io/jupyterhub/k8s-hub:4.4.0")),
+      'classhub:class.hub = "quay.io/jupyterhub/k8s-hub:4.4.0": Invalid input: expected object, received string',
     ],
     [
       "nobody allowed to log in",

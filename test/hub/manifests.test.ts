@@ -1,8 +1,18 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { apiServerFromSlice } from "../../components/cluster/apiServer";
 import { parseConfig } from "../../components/config";
-import { HUB_PROBES, identityProviderPorts, networkPolicy, service } from "../../components/hub/manifests";
+import {
+  deployment,
+  HUB_IMAGE,
+  HUB_PROBES,
+  type HubDeploymentInputs,
+  identityProviderPorts,
+  networkPolicy,
+  service,
+} from "../../components/hub/manifests";
 import { hubSettings, ROUTE_CHECK_SECONDS } from "../../components/hub/settings";
 import { withClass } from "../support/stacks";
 
@@ -82,5 +92,41 @@ describe("hub probes and start", () => {
       hubSettings(parseConfig(withClass("dev", () => undefined)).class!, { userPool: false }).hub.lastActivityInterval,
       ROUTE_CHECK_SECONDS,
     );
+  });
+});
+
+describe("hub image", () => {
+  const inputs = (image: string): HubDeploymentInputs => ({
+    namespace: "demo-dev",
+    image,
+    configMapName: "hub-config",
+    secretName: "hub-secret",
+    secretKeys: ["cookie-secret"],
+    proxyToken: { name: "proxy-api-token", key: "token" },
+    serviceAccountName: "hub",
+    claimName: "hub-db",
+    configChecksum: "0".repeat(64),
+    secretChecksum: "1".repeat(64),
+    nodeSelector: {},
+  });
+  const imageOf = (image: string) =>
+    ((deployment(inputs(image)).spec as any).template.spec.containers as any[])[0].image;
+  const imageOfClass = (change: (c: any) => void) => imageOf(parseConfig(withClass("dev", change)).class!.hub.image);
+
+  it("the hub container runs the image it is given: classhub:class.hub.image", () => {
+    assert.equal(imageOf("classhub.local/hub:5.5.0-3f9a2c1"), "classhub.local/hub:5.5.0-3f9a2c1");
+    assert.equal(
+      imageOfClass((c) => (c.hub = { image: "registry.campus.edu:5000/k8s-hub:4.4.0-ldap" })),
+      "registry.campus.edu:5000/k8s-hub:4.4.0-ldap",
+    );
+  });
+
+  it("without classhub:class.hub.image the hub runs the image requirements-hub.txt matches", () => {
+    assert.equal(
+      imageOfClass(() => undefined),
+      HUB_IMAGE,
+    );
+    const pins = fs.readFileSync(path.join(__dirname, "..", "..", "requirements-hub.txt"), "utf8");
+    assert.equal(/^# matches (\S+);/.exec(pins)?.[1], HUB_IMAGE);
   });
 });

@@ -44,7 +44,7 @@ describe("pack config", () => {
     assert.deepEqual(
       violations.map((v) => v.message),
       [
-        'Expected an image pinned to a digest but found "quay.io/jupyterhub/k8s-hub:4.4.0" (a tag without a digest) in container hub of Deployment demo-dev/hub; set spec.template.spec.containers[0].image to an exact digest',
+        'Expected an image pinned to a digest but found "quay.io/jupyterhub/k8s-hub:4.4.0" (a tag without a digest) in container hub of Deployment demo-dev/hub; set classhub:class.hub.image to an exact digest',
       ],
     );
   });

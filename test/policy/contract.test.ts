@@ -3,7 +3,7 @@
 // each copy to the program's one definition, so the two cannot drift.
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { DEV_STACKS } from "../../components/config";
+import { DEV_STACKS, parseConfig } from "../../components/config";
 import type { HubSettings } from "../../components/hub/settings";
 import { SETTINGS_FILE } from "../../components/hub/settings";
 import { GPU_TAINT, gkeTaint, NODE_PURPOSE_LABEL } from "../../components/placement";
@@ -17,6 +17,8 @@ import { stackMatches } from "../../policy/lib/config";
 import type { ClusterProps } from "../../policy/lib/gke";
 import { type HubSettings as PolicyView, SETTINGS_KEY } from "../../policy/lib/hubSettings";
 import { disallowExternalServices } from "../../policy/security/disallowExternalServices";
+import { IMAGE_KEYS } from "../../policy/security/requirePinnedImages";
+import { withClass } from "../support/stacks";
 
 // Compile-time: every field the policies read exists in the settings the program writes, with a type the
 // policies accept. Renaming or retyping one breaks `tsc` (make lint), not a policy in production.
@@ -57,4 +59,14 @@ it("the policies know the storage classes, node label and public Service the pro
 
 it("the GPU taint the policies require is the one the program puts on GPU pools", () => {
   assert.deepEqual({ ...POLICY_GPU_TAINT }, gkeTaint(GPU_TAINT));
+});
+
+it("the stack-file keys the pinned-image policy names set the images of the hub and the proxy", () => {
+  assert.deepEqual(Object.keys(IMAGE_KEYS).sort(), ["hub", "proxy"]);
+  for (const [component, key] of Object.entries(IMAGE_KEYS)) {
+    const [, field] = /^classhub:class\.(\w+)\.image$/.exec(key) ?? [];
+    assert.equal(field, component, key);
+    const cls = parseConfig(withClass("dev", (c) => (c[field] = { image: "registry.example.edu/x:1.0" }))).class!;
+    assert.equal((cls as any)[field].image, "registry.example.edu/x:1.0", key);
+  }
 });

@@ -229,7 +229,34 @@ describe("classhub-require-pinned-images", () => {
     await expectOnly(
       [variant(hub, (d) => (d.spec.template.spec.containers[0].image = "quay.io/jupyterhub/k8s-hub:latest"))],
       policy,
-      `Expected an image pinned to a tag or digest but found "quay.io/jupyterhub/k8s-hub:latest" (the moving tag 'latest') in container hub of ${HUB}; set ${HUB_C}.image to an exact tag`,
+      `Expected an image pinned to a tag or digest but found "quay.io/jupyterhub/k8s-hub:latest" (the moving tag 'latest') in container hub of ${HUB}; set classhub:class.hub.image to an exact tag`,
+    );
+  });
+  it("rejects an untagged proxy image, naming the stack-file key that sets it", async () => {
+    await expectOnly(
+      [
+        variant(
+          proxy,
+          (d) => (d.spec.template.spec.containers[0].image = "quay.io/jupyterhub/configurable-http-proxy"),
+        ),
+      ],
+      policy,
+      `Expected an image pinned to a tag or digest but found "quay.io/jupyterhub/configurable-http-proxy" (no tag) in container chp of Deployment ${NS}/proxy; set classhub:class.proxy.image to an exact tag`,
+    );
+  });
+  it("names the manifest path for a container classhub's keys do not set", async () => {
+    await expectOnly(
+      [
+        variant(hub, (d) =>
+          d.spec.template.spec.containers.push({
+            ...d.spec.template.spec.containers[0],
+            name: "sidecar",
+            image: "busybox",
+          }),
+        ),
+      ],
+      policy,
+      `Expected an image pinned to a tag or digest but found "busybox" (no tag) in container sidecar of ${HUB}; set spec.template.spec.containers[1].image to an exact tag`,
     );
   });
   it("rejects an untagged image from a registry with a port in a bare Pod", async () => {

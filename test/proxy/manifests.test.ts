@@ -1,14 +1,20 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { it } from "node:test";
+import { parseConfig } from "../../components/config";
 import { CERT_CHECK_SCRIPT } from "../../components/proxy/certCheck";
 import {
   apiService,
   deployment,
+  PROXY_IMAGE,
+  type ProxyOptions,
   proxyCommand,
   proxyProbes,
   proxyResources,
   publicService,
 } from "../../components/proxy/manifests";
+import { withClass } from "../support/stacks";
 
 it("without TLS the proxy serves HTTP on 8000 and routes to the hub", () => {
   const command = proxyCommand(false);
@@ -21,6 +27,7 @@ it("without TLS the proxy serves HTTP on 8000 and routes to the hub", () => {
 it("with TLS the proxy serves HTTPS from the mounted Secret and redirects HTTP", () => {
   const d = deployment({
     namespace: "c",
+    image: PROXY_IMAGE,
     tokenChecksum: "0".repeat(64),
     tlsSecretName: "tls",
     students: 40,
@@ -82,4 +89,35 @@ it("with TLS, liveness fails when the served certificate is not the mounted one"
 
 it("proxy-api is created without waiting for endpoints, so it exists before the hub and proxy pods", () => {
   assert.deepEqual((apiService("c").metadata as any).annotations, { "pulumi.com/skipAwait": "true" });
+});
+
+const plainProxy = (image: string): ProxyOptions => ({
+  namespace: "c",
+  image,
+  tokenChecksum: "0".repeat(64),
+  students: 40,
+  nodeSelector: {},
+});
+const proxyImage = (image: string) =>
+  ((deployment(plainProxy(image)).spec as any).template.spec.containers as any[])[0].image;
+const proxyImageOfClass = (change: (c: any) => void) =>
+  proxyImage(parseConfig(withClass("dev", change)).class!.proxy.image);
+
+it("the proxy container runs the image it is given: classhub:class.proxy.image", () => {
+  assert.equal(proxyImage("classhub.local/proxy:5.2.0-3f9a2c1"), "classhub.local/proxy:5.2.0-3f9a2c1");
+  assert.equal(
+    proxyImageOfClass((c) => (c.proxy = { image: "registry.campus.edu:5000/configurable-http-proxy:5.2.0" })),
+    "registry.campus.edu:5000/configurable-http-proxy:5.2.0",
+  );
+});
+
+it("without classhub:class.proxy.image the proxy runs the configurable-http-proxy version the tests run", () => {
+  assert.equal(
+    proxyImageOfClass(() => undefined),
+    PROXY_IMAGE,
+  );
+  const chp = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")).devDependencies[
+    "configurable-http-proxy"
+  ];
+  assert.equal(PROXY_IMAGE, `quay.io/jupyterhub/configurable-http-proxy:${chp}`);
 });

@@ -1,7 +1,9 @@
 // Every example stack under Pulumi mocks: the real program, the real registered objects.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { HUB_IMAGE } from "../../components/hub/manifests";
 import type { HubSettings } from "../../components/hub/settings";
+import { PROXY_IMAGE } from "../../components/proxy/manifests";
 import { type RecordedResource, runStack, type StackRun } from "../../tools/harness/mockrun";
 import { rawConfig } from "../support/stacks";
 // The secrets tests run in this process: a test file of their own would cost a Node.js start-up, about a second.
@@ -360,6 +362,33 @@ describe("changing a class replaces nothing", () => {
     const checksum = (r: StackRun) =>
       one(r, "Deployment", "hub").inputs.spec.template.metadata.annotations["classhub.io/config-checksum"];
     assert.notEqual(checksum(changed), checksum(before));
+  });
+});
+
+describe("the hub and proxy images", () => {
+  const imageOf = (run: StackRun, name: string) =>
+    one(run, "Deployment", name).inputs.spec.template.spec.containers[0].image;
+
+  it("default to HUB_IMAGE and PROXY_IMAGE", () => {
+    for (const stack of CLASS_STACKS) {
+      assert.equal(imageOf(runs.get(stack)!, "hub"), HUB_IMAGE, stack);
+      assert.equal(imageOf(runs.get(stack)!, "proxy"), PROXY_IMAGE, stack);
+    }
+  });
+
+  it("come from classhub:class.hub.image and proxy.image, and a change replaces nothing", async () => {
+    const before = runs.get("dev")!;
+    const changed = await runStack("dev", {
+      class: {
+        ...(rawConfig("dev").class as any),
+        hub: { image: "classhub.local/hub:5.5.0-3f9a2c1" },
+        proxy: { image: "classhub.local/proxy:5.2.0-3f9a2c1" },
+      },
+    });
+    assert.equal(imageOf(changed, "hub"), "classhub.local/hub:5.5.0-3f9a2c1");
+    assert.equal(imageOf(changed, "proxy"), "classhub.local/proxy:5.2.0-3f9a2c1");
+    assert.deepEqual(identities(changed.resources), identities(before.resources));
+    assert.deepEqual(immutables(changed.resources), immutables(before.resources));
   });
 });
 

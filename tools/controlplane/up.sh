@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Starts a local Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver
-# and (when built) kube-controller-manager -- no scheduler, no kubelet, so pods
-# are stored but never run -- and writes a kubeconfig with context
-# "classhub-local" that authenticates as an admin (group system:masters) with
-# a static token.
+# Starts a local Kubernetes control plane: etcd, kube-apiserver and (when built)
+# kube-controller-manager -- no scheduler, no kubelet: tools/node/up.sh adds
+# those -- and writes a kubeconfig with context "classhub-local" that
+# authenticates as an admin (group system:masters) with a static token.
+# The API server listens on 127.0.0.1, or on the node's bridge address when
+# tools/node/up.sh starts it (CLASSHUB_APISERVER_ADDRESS).
 #
 # The API server runs with RBAC authorization, the PodSecurity admission
 # plugin, a service-account signing key pair and a self-signed serving
@@ -11,6 +12,7 @@
 #
 # Env: CLASSHUB_CP_DIR          state dir (default $CLASSHUB_CACHE/controlplane)
 #      CLASSHUB_KUBECONFIG      kubeconfig to write (default $CLASSHUB_CP_DIR/kubeconfig)
+#      CLASSHUB_APISERVER_ADDRESS  where the API server listens (default 127.0.0.1)
 #      CLASSHUB_APISERVER_PORT  (default 16443), CLASSHUB_ETCD_PORT (23790),
 #      CLASSHUB_ETCD_PEER_PORT  (23800)
 #      CLASSHUB_KCM_PORT        kube-controller-manager's https port (default 10257)
@@ -37,41 +39,63 @@ if [[ ${CLASSHUB_CP_CONTROLLERS:-1} != 0 ]] && command -v kube-controller-manage
   want_kcm=1
 fi
 
-if pid_alive "$CP_DIR/etcd.pid" && pid_alive "$CP_DIR/kube-apiserver.pid" &&
-   { ((want_kcm == 0)) || pid_alive "$CP_DIR/kube-controller-manager.pid"; } &&
-   api_get /readyz >/dev/null 2>&1; then
-  cp_log "already running at $APISERVER_URL (kubeconfig: $CP_KUBECONFIG)"
-  exit 0
-fi
-# Half-started leftovers from an earlier run: stop them first.
-stop_group kube-controller-manager
-stop_group kube-apiserver
-stop_group etcd
-
-# --- certificates, keys and the admin token (generated once) --------------------------
+# --- certificates, keys and tokens (generated once) ---------------------------------------
+# sign NAME SUBJECT EXTENSIONS: a key and a certificate signed by the local CA.
+sign() {
+  printf 'basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n%s\n' "$3" > "$PKI/$1.ext"
+  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$PKI/$1.key" -out "$PKI/$1.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+    -CAcreateserial -days 3650 -sha256 -extfile "$PKI/$1.ext" -out "$PKI/$1.crt" 2>/dev/null
+  rm -f "$PKI/$1.csr"
+  chmod 600 "$PKI/$1.key"
+}
 if [[ ! -f $PKI/ca.crt ]]; then
-  cp_log "generating CA, serving certificate, service-account keys and admin token in $PKI"
+  cp_log "generating CA, service-account keys and admin token in $PKI"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
     -subj "/CN=classhub-local-ca" -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
-  cat > "$PKI/apiserver.ext" <<'EOF'
-basicConstraints = CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local
-EOF
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
-    -keyout "$PKI/apiserver.key" -out "$PKI/apiserver.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/apiserver.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
-    -CAcreateserial -days 3650 -sha256 -extfile "$PKI/apiserver.ext" -out "$PKI/apiserver.crt" 2>/dev/null
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
   openssl rand -hex 32 > "$PKI/admin.token"
   chmod 600 "$PKI"/*.key "$PKI/admin.token"
 fi
+# The serving certificate names every address the API server is reached at: loopback or the node's, where it
+# listens, and the `kubernetes` Service's, where pods reach it (made again when an older one lacks one). The client
+# certificate is how the API server authenticates to the kubelet for exec, logs and port-forward.
+san="IP:127.0.0.1, IP:$NODE_ADDRESS, IP:$KUBERNETES_SERVICE_IP, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default"
+san+=", DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local"
+names=$(openssl x509 -in "$PKI/apiserver.crt" -noout -ext subjectAltName 2>/dev/null || true)
+if [[ $names != *"IP Address:$NODE_ADDRESS,"* || $names != *"IP Address:$KUBERNETES_SERVICE_IP,"* ]]; then
+  sign apiserver /CN=kube-apiserver "extendedKeyUsage = serverAuth
+subjectAltName = $san"
+fi
+[[ -f $PKI/apiserver-kubelet-client.crt ]] ||
+  sign apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage = clientAuth"
+# One token per identity: the admin (kubectl, Pulumi, the node's add-ons), and the kubelet, kube-proxy and
+# kube-scheduler as the users that Kubernetes' built-in RBAC roles and the Node authorizer expect.
+for who in node proxy scheduler; do
+  [[ -f $PKI/$who.token ]] || (umask 077 && openssl rand -hex 32 > "$PKI/$who.token")
+done
 TOKEN=$(<"$PKI/admin.token")
 # token,user,uid,"group1,group2"
-printf '%s,classhub-admin,classhub-admin,"system:masters"\n' "$TOKEN" > "$PKI/tokens.csv"
+{
+  printf '%s,classhub-admin,classhub-admin,"system:masters"\n' "$TOKEN"
+  printf '%s,system:node:%s,%s,"system:nodes"\n' "$(<"$PKI/node.token")" "$NODE_NAME" "$NODE_NAME"
+  printf '%s,system:kube-proxy,system:kube-proxy\n' "$(<"$PKI/proxy.token")"
+  printf '%s,system:kube-scheduler,system:kube-scheduler\n' "$(<"$PKI/scheduler.token")"
+} > "$PKI/tokens.csv"
 chmod 600 "$PKI/tokens.csv"
+
+if pid_alive "$CP_DIR/etcd.pid" && pid_alive "$CP_DIR/kube-apiserver.pid" &&
+   [[ $(cat "$CP_DIR/apiserver.address" 2>/dev/null) == "$APISERVER_ADDRESS" ]] &&
+   { ((want_kcm == 0)) || pid_alive "$CP_DIR/kube-controller-manager.pid"; } &&
+   [[ ! $PKI/apiserver.crt -nt $CP_DIR/kube-apiserver.pid ]] && api_get /readyz >/dev/null 2>&1; then
+  cp_log "already running at $APISERVER_URL (kubeconfig: $CP_KUBECONFIG)"
+  exit 0
+fi
+# Half-started leftovers from an earlier run, or a server whose certificate changed: stop them first.
+stop_group kube-controller-manager
+stop_group kube-apiserver
+stop_group etcd
 
 if [[ ${CLASSHUB_CP_RESET:-0} == 1 ]]; then
   cp_log "CLASSHUB_CP_RESET=1: wiping etcd data"
@@ -109,22 +133,25 @@ done
 # --- kube-apiserver -----------------------------------------------------------------------
 cp_log "starting kube-apiserver on $APISERVER_URL (log: $CP_DIR/logs/kube-apiserver.log)"
 setsid kube-apiserver \
-  --bind-address=127.0.0.1 --advertise-address="${APISERVER_ADVERTISE:-127.0.0.1}" --secure-port="$APISERVER_PORT" \
+  --bind-address="$APISERVER_ADDRESS" --advertise-address="${APISERVER_ADVERTISE:-127.0.0.1}" --secure-port="$APISERVER_PORT" \
   --etcd-servers="$ETCD_URL" \
   --cert-dir="$CP_DIR/apiserver-certs" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
   --client-ca-file="$PKI/ca.crt" \
   --token-auth-file="$PKI/tokens.csv" \
-  --authorization-mode=RBAC \
-  --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecurity,ResourceQuota,DefaultStorageClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
+  --authorization-mode=Node,RBAC \
+  --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,NodeRestriction,PodSecurity,ResourceQuota,DefaultStorageClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
+  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-preferred-address-types=InternalIP \
   --allow-privileged=true \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$PKI/sa.pub" \
   --service-account-signing-key-file="$PKI/sa.key" \
-  --service-cluster-ip-range=10.96.0.0/16 \
+  --service-cluster-ip-range="$SERVICE_CIDR" \
   --profiling=false \
   </dev/null >>"$CP_DIR/logs/kube-apiserver.log" 2>&1 &
 echo $! > "$CP_DIR/kube-apiserver.pid"
+echo "$APISERVER_ADDRESS" > "$CP_DIR/apiserver.address"
 
 for ((i = 0; i < 600; i++)); do
   [[ $(api_get /readyz 2>/dev/null) == ok ]] && break
@@ -134,30 +161,7 @@ done
 ((i < 600)) || fail "kube-apiserver not ready after 120s" kube-apiserver
 
 # --- kubeconfig -----------------------------------------------------------------------------
-write_kubeconfig() { # write_kubeconfig FILE
-  mkdir -p "$(dirname "$1")"
-  (umask 077 && cat > "$1" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: $CP_CONTEXT
-  cluster:
-    server: $APISERVER_URL
-    certificate-authority-data: $(base64 -w0 < "$PKI/ca.crt")
-users:
-- name: classhub-admin
-  user:
-    token: $TOKEN
-contexts:
-- name: $CP_CONTEXT
-  context:
-    cluster: $CP_CONTEXT
-    user: classhub-admin
-current-context: $CP_CONTEXT
-EOF
-  )
-}
-write_kubeconfig "$CP_KUBECONFIG"
+write_kubeconfig "$CP_KUBECONFIG" classhub-admin "$TOKEN"
 
 # --- kube-controller-manager ----------------------------------------------------------------
 # Namespace finalization, service-account/token controllers, garbage
@@ -165,7 +169,7 @@ write_kubeconfig "$CP_KUBECONFIG"
 # with the admin token (its own copy of the kubeconfig).
 if ((want_kcm)); then
   KCM_PORT=${CLASSHUB_KCM_PORT:-10257}
-  write_kubeconfig "$CP_DIR/controller-manager.kubeconfig"
+  write_kubeconfig "$CP_DIR/controller-manager.kubeconfig" classhub-admin "$TOKEN"
   cp_log "starting kube-controller-manager (log: $CP_DIR/logs/kube-controller-manager.log)"
   setsid kube-controller-manager \
     --kubeconfig="$CP_DIR/controller-manager.kubeconfig" \
@@ -177,7 +181,8 @@ if ((want_kcm)); then
     --service-account-private-key-file="$PKI/sa.key" \
     --root-ca-file="$PKI/ca.crt" \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-    --service-cluster-ip-range=10.96.0.0/16 \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
+    --allocate-node-cidrs --cluster-cidr="$CLUSTER_CIDR" --node-cidr-mask-size=24 \
     --profiling=false \
     </dev/null >>"$CP_DIR/logs/kube-controller-manager.log" 2>&1 &
   echo $! > "$CP_DIR/kube-controller-manager.pid"

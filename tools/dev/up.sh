@@ -4,10 +4,11 @@
 #   tools/dev/up.sh [--context NAME]      (make up [CONTEXT=NAME]; or CLASSHUB_CONTEXT=NAME)
 #
 # - Where (tools/dev/target.ts decides, before anything is built or started): without asking, only to a local
-#   cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop) that answers, else to the local control
-#   plane (tools/controlplane/up.sh), with classhub:cluster.skipAwait since it runs no kubelet. Any other current
-#   context: at a terminal it asks, otherwise it refuses. --context NAME opts in to NAME; classhub-local means
-#   the local control plane.
+#   cluster (kind-*, k3d-*, minikube, docker-desktop, rancher-desktop) that answers, else to the local cluster
+#   on this machine (tools/node/up.sh: the control plane and one node, with images built here, which the stack
+#   is pointed at). Any other current context: at a terminal it asks, otherwise it refuses. --context NAME opts
+#   in to NAME; classhub-local means the local cluster. Not root: only the control plane can start
+#   (tools/controlplane/up.sh), so nothing runs and classhub:cluster.skipAwait is set.
 # - Uses the pulumi CLI on PATH; without one, builds the offline toolchain (tools/toolchain/build.sh, cached
 #   under ~/.cache/classhub; the first build took 12 minutes on 2 cores here, with empty Go caches).
 # - Never touches your own `pulumi login`: PULUMI_BACKEND_URL points into the project.
@@ -65,20 +66,29 @@ case $action in
 esac
 
 skip_await=false
+images=""
 if [[ $action == controlplane ]]; then
-  say "starting the local control plane on 127.0.0.1 (no kubelet: pods are stored, not run)"
-  [[ -x $(command -v kube-apiserver || true) ]] || { tools/toolchain/build.sh etcd kube-apiserver kube-controller-manager kubectl; eval "$(tools/toolchain/env.sh)"; }
-  tools/controlplane/up.sh >/dev/null
+  if ((EUID == 0)); then
+    say "starting the local cluster on this machine: control plane and node (the first time builds them, ~20 min)"
+    tools/node/up.sh >/dev/null
+    # The stack runs the images built for the node, not the upstream ones it names.
+    images=$(tools/node/images.sh refs)
+  else
+    say "not root, so no node can run here: starting only the control plane (pods are stored, not run)"
+    [[ -x $(command -v kube-apiserver || true) ]] || { tools/toolchain/build.sh etcd kube-apiserver kube-controller-manager kubectl; eval "$(tools/toolchain/env.sh)"; }
+    tools/controlplane/up.sh >/dev/null
+    skip_await=true
+  fi
+  eval "$(tools/toolchain/env.sh)"
   export KUBECONFIG=${CLASSHUB_KUBECONFIG:-${CLASSHUB_CACHE:-$HOME/.cache/classhub}/controlplane/kubeconfig}
-  skip_await=true
 fi
 
 # The stack file stays as committed; this copy pins the class to the context decided above, so a context
-# switched in the meantime cannot redirect the deployment.
+# switched in the meantime cannot redirect the deployment, and on the local cluster names the images built there.
 local_config=.pulumi-state/Pulumi.$STACK.local.yaml
 node -e '
   const fs = require("fs"), YAML = require("yaml");
-  const [src, dst, context, skipAwait] = process.argv.slice(1);
+  const [src, dst, context, skipAwait, images] = process.argv.slice(1);
   const doc = YAML.parse(fs.readFileSync(src, "utf8"));
   const old = doc.config["classhub:cluster"] ?? {};
   doc.config["classhub:cluster"] = {
@@ -87,8 +97,17 @@ node -e '
     context,
     skipAwait: skipAwait === "true",
   };
+  const ref = Object.fromEntries(images.split("\n").filter(Boolean).map((line) => line.split("=")));
+  if (ref.HUB_IMAGE) {
+    const cls = doc.config["classhub:class"];
+    cls.image = ref.STUDENT_IMAGE;
+    cls.hub = { ...cls.hub, image: ref.HUB_IMAGE };
+    cls.proxy = { ...cls.proxy, image: ref.PROXY_IMAGE };
+    // Profiles name their own images, which only a registry could serve: on the local cluster all use the class image.
+    for (const profile of cls.profiles ?? []) delete profile.image;
+  }
   fs.writeFileSync(dst, YAML.stringify(doc));
-' "Pulumi.$STACK.yaml" "$local_config" "$target" "$skip_await"
+' "Pulumi.$STACK.yaml" "$local_config" "$target" "$skip_await" "$images"
 
 pulumi stack select --create "$STACK" --non-interactive >/dev/null
 # --refresh: the state follows the cluster, which may have been reset since (a recreated kind cluster, a wiped
@@ -97,11 +116,34 @@ pulumi up --yes --non-interactive --refresh --stack "$STACK" --config-file "$loc
 pulumi stack output --stack "$STACK"
 namespace=$(pulumi stack output namespace --stack "$STACK")
 kubectl="kubectl --context $target"
-[[ $skip_await == false ]] || kubectl="KUBECONFIG=$KUBECONFIG $kubectl"
-cat >&2 <<EOT
+[[ $action != controlplane ]] || kubectl="KUBECONFIG=$KUBECONFIG $kubectl"
+if [[ $skip_await == true ]]; then
+  say "The class is stored in namespace $namespace of the local control plane; nothing runs there (see README)."
+  exit 0
+fi
+# On the local cluster a NodePort answers on this machine's loopback; elsewhere, a port-forward reaches the hub.
+node_port=""
+if [[ $action == controlplane ]]; then
+  node_port=$(kubectl --context "$target" -n "$namespace" get svc proxy-public \
+    -o jsonpath='{.spec.ports[?(@.name=="http")].nodePort}')
+fi
+if [[ -n $node_port ]]; then
+  login=http://127.0.0.1:$node_port/hub/login
+  for ((i = 0; i < 60; i++)); do
+    curl -fs -o /dev/null --max-time 2 "$login" && break
+    sleep 1
+  done
+  cat >&2 <<EOT
+
+[up] The class runs in namespace $namespace of the local cluster. Its login page: $login
+  Log in with a name on the roster in Pulumi.$STACK.yaml (dev: student1). What runs: $kubectl -n $namespace get pods
+  make down stops the local cluster; homes and the hub database stay for the next make up.
+EOT
+else
+  cat >&2 <<EOT
 
 [up] The class runs in namespace $namespace of context $target. To reach the hub:
   $kubectl -n $namespace get svc proxy-public
   $kubectl -n $namespace port-forward svc/proxy-public 8000:80   # then open http://localhost:8000/
-  (on the local control plane nothing runs: it checks what the API server accepts, see README)
 EOT
+fi

@@ -1,4 +1,5 @@
-// The live tests' and the benchmark's environment: the real pulumi CLI and a real kube-apiserver on 127.0.0.1, in throwaway state.
+// The live tests' and the benchmark's environment: the real pulumi CLI, in throwaway state, and either a control
+// plane of their own on 127.0.0.1 (nothing runs), or the local cluster with its node (tools/node), where pods run.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -29,29 +30,55 @@ export interface Result {
   stderr: string;
 }
 
-/** A control plane and a Pulumi backend of their own, so the tests never touch the user's. */
+/** The images tools/node/images.sh names for this checkout: HUB_IMAGE, PROXY_IMAGE, STUDENT_IMAGE, ... */
+export function nodeImages(): Record<string, string> {
+  const out = execFileSync("tools/node/images.sh", ["refs"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return Object.fromEntries(
+    out
+      .toString()
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((line) => line.split("=") as [string, string]),
+  );
+}
+
+/**
+ * A Pulumi backend of its own, so the tests never touch the user's, and a cluster: by default a control plane of
+ * its own (pods are stored, not run); with `node`, the machine's one local cluster (tools/node/up.sh), shared with
+ * `make up`, where each test keeps to namespaces of its own.
+ */
 export class LiveEnv {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "classhub-live-"));
-  readonly kubeconfig = path.join(this.dir, "kubeconfig");
+  readonly kubeconfig: string;
   /** A copy of the program: the tests write their own stack files there, never into the repo. */
   readonly project = path.join(this.dir, "project");
   readonly env: Record<string, string>;
+  /** The node's images, which stacks on the node run instead of the upstream ones. */
+  readonly images: Record<string, string> = {};
 
-  constructor() {
+  constructor(readonly options: { node?: boolean } = {}) {
     fs.mkdirSync(this.project);
     for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "hub", "rosters"]) {
       fs.cpSync(path.join(ROOT, entry), path.join(this.project, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
-    this.env = {
-      ...toolchainEnv(),
+    const tools = toolchainEnv();
+    const ownControlPlane = {
       CLASSHUB_CP_DIR: path.join(this.dir, "controlplane"),
-      CLASSHUB_KUBECONFIG: this.kubeconfig,
+      CLASSHUB_KUBECONFIG: path.join(this.dir, "kubeconfig"),
       // Ports apart from the defaults, so a control plane started by `make up` can keep running.
       CLASSHUB_APISERVER_PORT: "26443",
       CLASSHUB_ETCD_PORT: "33790",
       CLASSHUB_ETCD_PEER_PORT: "33800",
       CLASSHUB_KCM_PORT: "20257",
+    };
+    this.kubeconfig = options.node
+      ? path.join(tools.CLASSHUB_CACHE, "controlplane", "kubeconfig")
+      : ownControlPlane.CLASSHUB_KUBECONFIG;
+    if (options.node) this.images = nodeImages();
+    this.env = {
+      ...tools,
+      ...(options.node ? {} : ownControlPlane),
       KUBECONFIG: this.kubeconfig,
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: "classhub-dev",
@@ -74,12 +101,15 @@ export class LiveEnv {
     return r.stdout;
   }
 
+  /** Starts the cluster (on the node: finds it running, or starts it; the first time builds it, for minutes). */
   start(): void {
-    this.ok("tools/controlplane/up.sh", [], 120_000);
+    if (this.options.node) this.ok("tools/node/up.sh", [], 3_600_000);
+    else this.ok("tools/controlplane/up.sh", [], 120_000);
   }
 
+  /** Stops a control plane of its own; the node's cluster is the machine's, and stays. */
   stop(): void {
-    this.run("tools/controlplane/down.sh", [], 60_000);
+    if (!this.options.node) this.run("tools/controlplane/down.sh", [], 60_000);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -92,14 +122,21 @@ export class LiveEnv {
   }
 
   /**
-   * Writes Pulumi.<stack>.yaml in the project copy from an example stack, pointed at the local control plane.
+   * Writes Pulumi.<stack>.yaml in the project copy from an example stack, pointed at the local cluster: on the
+   * node with its images and readiness waits, else with skipAwait (nothing runs).
    * The copy drops the example's encrypted values: its secrets are set again under this environment's passphrase.
    */
   writeStack(stack: string, from: string, change: (cls: any) => void = () => undefined): void {
     const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${from}.yaml`), "utf8"));
     delete doc.encryptionsalt;
     delete doc.config["classhub:oauthClientSecret"];
-    doc.config["classhub:cluster"] = { source: "ambient", context: "classhub-local", skipAwait: true };
+    doc.config["classhub:cluster"] = { source: "ambient", context: "classhub-local", skipAwait: !this.options.node };
+    if (this.options.node) {
+      const cls = doc.config["classhub:class"];
+      cls.image = this.images.STUDENT_IMAGE;
+      cls.hub = { ...cls.hub, image: this.images.HUB_IMAGE };
+      cls.proxy = { ...cls.proxy, image: this.images.PROXY_IMAGE };
+    }
     change(doc.config["classhub:class"]);
     fs.writeFileSync(path.join(this.project, `Pulumi.${stack}.yaml`), stringify(doc));
   }

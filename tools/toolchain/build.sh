@@ -19,6 +19,8 @@
 #   tools: pulumi pulumi-language-nodejs pulumi-resource-kubernetes
 #          pulumi-resource-random etcd kube-apiserver kube-controller-manager
 #          kubectl plugins
+#          node: the local node's parts (kubelet kube-proxy kube-scheduler pause
+#          containerd runc coredns kube-router local-path-provisioner umoci)
 #          (default: all of them, in that order)
 # Env:   CLASSHUB_CACHE  cache root (default $HOME/.cache/classhub)
 #        GO              go binary (default: go on PATH, else /usr/local/go/bin/go)
@@ -175,6 +177,62 @@ build_kcm() {
     k8s.io/kubernetes/cmd/kube-controller-manager
 }
 
+# --- the local node (tools/node): kubelet, kube-proxy, kube-scheduler ------------------------------
+KUBELET_DIR=$CACHE/kubelet-$KUBE_VERSION
+KPROXY_DIR=$CACHE/kube-proxy-$KUBE_VERSION
+KSCHED_DIR=$CACHE/kube-scheduler-$KUBE_VERSION
+build_kube_cmd() { # build_kube_cmd CMD OUT
+  gobuild "$HERE/kube-apiserver" "$2/bin/$1" "$(kube_ldflags)" "k8s.io/kubernetes/cmd/$1"
+}
+build_kubelet() { build_kube_cmd kubelet "$1"; }
+build_kproxy() { build_kube_cmd kube-proxy "$1"; }
+build_ksched() { build_kube_cmd kube-scheduler "$1"; }
+
+# The pause binary every pod sandbox runs; upstream's image cannot be pulled here, so it is built from the C
+# source in the same k8s.io/kubernetes module, static as upstream builds it.
+PAUSE_DIR=$CACHE/pause-$KUBE_VERSION
+build_pause() {
+  local src
+  src=$(moddir "$HERE/kube-apiserver" "k8s.io/kubernetes@$KUBE_VERSION")
+  gcc -Os -Wall -Werror -static -DVERSION="\"$KUBE_VERSION-classhub\"" -o "$1/bin/pause" "$src/build/pause/linux/pause.c"
+  strip "$1/bin/pause"
+}
+
+# --- container runtime: containerd (with its runc shim and ctr) and runc -------------------------------
+CONTAINERD_DIR=$CACHE/containerd-$CONTAINERD_VERSION
+build_containerd() {
+  local cmd pkg=github.com/containerd/containerd/v2
+  for cmd in containerd containerd-shim-runc-v2 ctr; do
+    # no_btrfs: the btrfs snapshotter needs btrfs headers, and overlayfs is what the node uses.
+    (cd "$HERE/containerd" && "${NICE[@]}" "$GO" build -tags no_btrfs \
+      -ldflags "-s -w -X $pkg/version.Version=$CONTAINERD_VERSION" -o "$1/bin/$cmd" "$pkg/cmd/$cmd")
+  done
+}
+RUNC_DIR=$CACHE/runc-$RUNC_VERSION
+build_runc() {
+  # cgo and the seccomp tag: without libseccomp runc cannot apply the RuntimeDefault profile pods ask for.
+  (cd "$HERE/runc" && CGO_ENABLED=1 "${NICE[@]}" "$GO" build -tags seccomp \
+    -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$1/bin/runc" github.com/opencontainers/runc)
+}
+
+# --- cluster add-ons run as host processes: DNS, NetworkPolicy, storage ------------------------------
+COREDNS_DIR=$CACHE/coredns-$COREDNS_VERSION
+build_coredns() { gobuild "$HERE/coredns" "$1/bin/coredns" "" github.com/coredns/coredns; }
+NETPOL_DIR=$CACHE/kube-router-$KUBE_ROUTER_VERSION
+build_netpol() {
+  gobuild "$HERE/kube-router" "$1/bin/kube-router" \
+    "-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+}
+LOCAL_PATH_DIR=$CACHE/local-path-provisioner-$LOCAL_PATH_VERSION
+build_local_path() {
+  gobuild "$HERE/local-path-provisioner" "$1/bin/local-path-provisioner" "" github.com/rancher/local-path-provisioner
+}
+UMOCI_DIR=$CACHE/umoci-$UMOCI_VERSION
+build_umoci() {
+  gobuild "$HERE/umoci" "$1/bin/umoci" "-X main.version=${UMOCI_VERSION#v}" github.com/opencontainers/umoci/cmd/umoci
+}
+
 # --- Pulumi home with the provider plugins installed offline ---------------------------------
 PULUMI_HOME_DIR=$CACHE/pulumi-home
 install_plugins() {
@@ -213,7 +271,15 @@ install_resource_plugin() {
 
 ALL=(pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-random etcd kube-apiserver
      kube-controller-manager kubectl plugins)
+# The local node's parts (tools/node/up.sh builds them; `build.sh node` names them all).
+NODE=(kubelet kube-proxy kube-scheduler pause containerd runc coredns kube-router local-path-provisioner
+      umoci)
 (( $# )) || set -- "${ALL[@]}"
+args=()
+for tool in "$@"; do
+  if [[ $tool == node ]]; then args+=("${NODE[@]}"); else args+=("$tool"); fi
+done
+set -- "${args[@]}"
 t_start=$(now)
 for tool in "$@"; do
   case $tool in
@@ -229,13 +295,23 @@ for tool in "$@"; do
     kube-apiserver) build_tool kube-apiserver "$KAPI_DIR" build_kapi ;;
     kubectl) build_tool kubectl "$KUBECTL_DIR" build_kubectl ;;
     kube-controller-manager) build_tool kube-controller-manager "$KCM_DIR" build_kcm ;;
+    kubelet) build_tool kubelet "$KUBELET_DIR" build_kubelet ;;
+    kube-proxy) build_tool kube-proxy "$KPROXY_DIR" build_kproxy ;;
+    kube-scheduler) build_tool kube-scheduler "$KSCHED_DIR" build_ksched ;;
+    pause) build_tool pause "$PAUSE_DIR" build_pause ;;
+    containerd) build_tool containerd "$CONTAINERD_DIR" build_containerd ;;
+    runc) build_tool runc "$RUNC_DIR" build_runc ;;
+    coredns) build_tool coredns "$COREDNS_DIR" build_coredns ;;
+    kube-router) build_tool kube-router "$NETPOL_DIR" build_netpol ;;
+    local-path-provisioner) build_tool local-path-provisioner "$LOCAL_PATH_DIR" build_local_path ;;
+    umoci) build_tool umoci "$UMOCI_DIR" build_umoci ;;
     plugins)
       [[ -f $PULUMI_DIR/.complete && -f $K8S_DIR/.complete && -f $LANGHOST_DIR/.complete ]] || {
         log "plugins: build pulumi, pulumi-language-nodejs and pulumi-resource-kubernetes first"
         exit 1
       }
       install_plugins ;;
-    *) log "unknown tool: $tool (known: ${ALL[*]})"; exit 2 ;;
+    *) log "unknown tool: $tool (known: ${ALL[*]} ${NODE[*]}, or node for all of those)"; exit 2 ;;
   esac
 done
 log "done in $(( $(now) - t_start ))s; now run: eval \"\$($HERE/env.sh)\""

@@ -1,5 +1,7 @@
 // classhub:class: one class's logins, image, resources, storage, profiles and exposure.
 import { z } from "zod";
+import { HUB_IMAGE } from "../../hub/manifests";
+import { PROXY_IMAGE } from "../../proxy/manifests";
 import { cores, count, hostname, httpsUrl, image, memory, resourceFields, resources, slug } from "./values";
 
 /** How proxy-public can be exposed. */
@@ -181,6 +183,31 @@ export const classSchema = z
       .describe(
         "When nodes pull the image: `IfNotPresent`, once per node; `Always`, a registry check at every server start.",
       ),
+    hub: z
+      .strictObject({
+        image: image
+          .default(HUB_IMAGE)
+          .describe(
+            "The hub's image, pinned like `image`, e.g. a mirror registry's copy or one with extra authenticators. " +
+              "classhub's hub config is tested against the JupyterHub, KubeSpawner and OAuthenticator versions " +
+              "that `requirements-hub.txt` pins, which the default image ships; a custom image must ship the " +
+              "same, and keeping it so is the operator's responsibility. It runs `jupyterhub` as uid 1000.",
+          ),
+      })
+      .prefault({})
+      .describe("The hub pod, which runs JupyterHub, KubeSpawner and the idle culler."),
+    proxy: z
+      .strictObject({
+        image: image
+          .default(PROXY_IMAGE)
+          .describe(
+            "The proxy's image, pinned like `image`, e.g. a mirror registry's copy. It must run " +
+              "`configurable-http-proxy` 5.x as uid 65534 on a read-only root filesystem, with `node` for the " +
+              "HTTPS liveness check.",
+          ),
+      })
+      .prefault({})
+      .describe("The proxy pod, configurable-http-proxy: the class's public entry point."),
     resources: resources.prefault({}).describe("What each student's server may use. Profiles may override each value."),
     storage: z
       .strictObject({

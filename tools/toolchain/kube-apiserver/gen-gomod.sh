@@ -26,4 +26,5 @@ rm -f go.sum
 go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KVER"
 go get -tool "k8s.io/kubernetes/cmd/kubectl@$KVER"
 go get -tool "k8s.io/kubernetes/cmd/kube-controller-manager@$KVER"
+for cmd in kubelet kube-scheduler kube-proxy; do go get -tool "k8s.io/kubernetes/cmd/$cmd@$KVER"; done
 go mod tidy
