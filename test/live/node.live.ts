@@ -18,28 +18,43 @@ let live: Live;
 /** Classes of this run get a suffix of their own: nothing of an earlier run's namespaces or homes is reused. */
 const run = Date.now().toString(36).slice(-5);
 const stacks: ClassStack[] = [];
+/** Namespaces a test made without a stack. */
+const namespaces: string[] = [];
 
 /** The node's own address, where the API server and the kubelet listen (tools/controlplane/common.sh). */
 const NODE_ADDRESS = "10.244.0.1";
 
-before(() => {
+/** Classes this file deploys: <name><run>-dev. */
+const CLASSES = ["one", "cull", "east", "west", "tls", "contain"];
+const ours = (ns: string) => new RegExp(`^(${CLASSES.join("|")})[0-9a-z]{5}-dev$`).test(ns);
+
+/** Destroy keeps namespaces and homes by design: this removes them, and the folders behind their volumes. */
+async function removeClasses(namespaces: string[]): Promise<void> {
+  const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) =>
+    namespaces.includes(pv.spec.claimRef?.namespace),
+  );
+  await Promise.all(
+    namespaces.map((ns) => live.run("kubectl", ["delete", "namespace", ns, "--wait=true", "--timeout=180s"])),
+  );
+  for (const pv of volumes) {
+    await live.run("kubectl", ["delete", "pv", pv.metadata.name, "--wait=false"]);
+    const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+before(async () => {
   env = new LiveEnv({ node: true });
   env.start();
   live = new Live(env);
+  // An interrupted earlier run may have left classes behind: they would hold the node's CPU.
+  const existing = ((await live.json("get", "namespaces")).items as any[]).map((n) => n.metadata.name as string);
+  await removeClasses(existing.filter(ours));
 });
 
 after(async () => {
-  // Destroy keeps namespaces and homes by design: remove them, and the folders behind their volumes.
-  for (const s of stacks) {
-    await s.destroy();
-    const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) => pv.spec.claimRef?.namespace === s.ns);
-    await live.run("kubectl", ["delete", "namespace", s.ns, "--wait=true", "--timeout=120s"]);
-    for (const pv of volumes) {
-      await live.run("kubectl", ["delete", "pv", pv.metadata.name, "--wait=false"]);
-      const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
-      if (folder) fs.rmSync(folder, { recursive: true, force: true });
-    }
-  }
+  for (const s of stacks) await s.destroy();
+  await removeClasses([...stacks.map((s) => s.ns), ...namespaces]);
   env?.stop();
 });
 
@@ -55,15 +70,28 @@ async function deployClass(
   return { stack, base: `http://127.0.0.1:${nodePort}` };
 }
 
-/** Logs a roster student in and starts their server; resolves when the proxy routes /user/<name>/ to it. */
+/**
+ * Logs a roster student in and starts their server, then opens it as a browser does: the first page of the
+ * server sends the browser through the hub's OAuth, which gives it the server's cookie. Resolves when the proxy
+ * routes /user/<name>/ to the running server.
+ */
 async function startServer(browser: Browser, user: string): Promise<void> {
   const login = await browser.logIn(user);
   assert.equal(login.status, 200, login.body.slice(0, 500));
+  // Logging in may start the server already (the hub's default page); then this is a 400 "already pending".
   const spawn = await browser.api("POST", `/users/${user}/server`);
   assert.ok([201, 202, 400].includes(spawn.status), `spawn: ${spawn.status} ${spawn.body}`);
+  await openServer(browser, user);
+}
+
+/** Opens /user/<name>/lab until the server itself answers it, and not the hub's spawn-pending page. */
+async function openServer(browser: Browser, user: string, timeoutMs = 180_000): Promise<void> {
   await waitFor(
-    async () => (await browser.get(`/user/${user}/api/status`)).status === 200,
-    180_000,
+    async () => {
+      const page = await browser.get(`/user/${user}/lab`);
+      return page.status === 200 && new URL(page.url).pathname === `/user/${user}/lab`;
+    },
+    timeoutMs,
     `${user}'s server behind the proxy`,
     1000,
   );
@@ -115,7 +143,8 @@ async function readHomeFile(ns: string, user: string, file: string): Promise<str
   return (await live.kubectl("exec", "-n", ns, `jupyter-${user}`, "--", "cat", `/home/jovyan/${file}`)).trim();
 }
 
-describe("classes on the local node: the real hub, proxy and KubeSpawner", { concurrency: 3 }, () => {
+// Two at a time: each class's hub and proxy request 0.3 CPU of the node's two, and a restarted hub must still fit.
+describe("classes on the local node: the real hub, proxy and KubeSpawner", { concurrency: 2 }, () => {
   it("a roster student logs in, gets a server, and keeps their files", async (t) => {
     const { stack, base } = await deployClass("one", 30101);
     const student = new Browser(live, base, `one-${run}`);
@@ -153,7 +182,17 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
         assert.equal(profile, "RuntimeDefault", `${pod.metadata.name} asks for RuntimeDefault`);
         // The kernel's word that a filter is on: mode 2 in /proc/self/status of each container.
         for (const c of pod.spec.containers) {
-          const status = await live.kubectl("exec", "-n", stack.ns, pod.metadata.name, "-c", c.name, "--", "cat", "/proc/1/status");
+          const status = await live.kubectl(
+            "exec",
+            "-n",
+            stack.ns,
+            pod.metadata.name,
+            "-c",
+            c.name,
+            "--",
+            "cat",
+            "/proc/1/status",
+          );
           assert.match(status, /^Seccomp:\s+2$/m, `${pod.metadata.name}/${c.name}`);
           assert.doesNotMatch(status, /^Uid:\s+0\s/m, `${pod.metadata.name}/${c.name} does not run as root`);
         }
@@ -170,7 +209,16 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     });
 
     await t.test("a file in the home survives stopping and starting the server", async () => {
-      await live.kubectl("exec", "-n", stack.ns, "jupyter-student1", "--", "sh", "-c", "echo kept > /home/jovyan/proof.txt");
+      await live.kubectl(
+        "exec",
+        "-n",
+        stack.ns,
+        "jupyter-student1",
+        "--",
+        "sh",
+        "-c",
+        "echo kept > /home/jovyan/proof.txt",
+      );
       await stopServer(student, "student1", stack.ns);
       await startServer(student, "student1");
       assert.equal(await readHomeFile(stack.ns, "student1", "proof.txt"), "kept");
@@ -182,12 +230,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
       await live.kubectl("delete", "pod", "-n", stack.ns, hub.metadata.name, "--wait=false");
       await waitReady(stack.ns, "hub", hub.metadata.name);
       assert.equal(await live.uid("pod", "jupyter-student1", stack.ns), server, "the same server pod");
-      await waitFor(
-        async () => (await student.get("/user/student1/api/status")).status === 200,
-        60_000,
-        "student1's server through the proxy after the hub restarted",
-        1000,
-      );
+      await openServer(student, "student1", 60_000);
     });
 
     await t.test("deleting the proxy pod: the student's route is back within 30 s of the new proxy", async () => {
@@ -195,12 +238,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
       await live.kubectl("delete", "pod", "-n", stack.ns, proxy.metadata.name, "--wait=false");
       await waitReady(stack.ns, "proxy", proxy.metadata.name);
       const ready = Date.now();
-      await waitFor(
-        async () => (await student.get("/user/student1/api/status")).status === 200,
-        35_000,
-        "student1's route on the new proxy",
-        1000,
-      );
+      await openServer(student, "student1", 35_000);
       t.diagnostic(`route back ${Math.round((Date.now() - ready) / 1000)} s after the new proxy was ready`);
     });
 
@@ -223,7 +261,16 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     });
     const student = new Browser(live, base, `cull-${run}`);
     await startServer(student, "student2");
-    await live.kubectl("exec", "-n", stack.ns, "jupyter-student2", "--", "sh", "-c", "echo idle > /home/jovyan/idle.txt");
+    await live.kubectl(
+      "exec",
+      "-n",
+      stack.ns,
+      "jupyter-student2",
+      "--",
+      "sh",
+      "-c",
+      "echo idle > /home/jovyan/idle.txt",
+    );
     // Idle for five minutes, then the culler's next pass stops it.
     await waitFor(
       async () => !(await live.names("pods", stack.ns)).includes("jupyter-student2"),
@@ -264,20 +311,25 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
       assert.equal(await connects(b.stack.ns, hub.metadata.name, other.status.podIP, 8888), true);
     });
 
-    await t.test("the machine's own addresses are closed to students: API server, kubelet, uplink address", async () => {
-      const uplink = execFileSync("ip", ["-4", "-o", "addr", "show", "scope", "global"], { encoding: "utf8" })
-        .split("\n")
-        .map((line) => line.split(/\s+/)[3]?.split("/")[0])
-        .find((addr) => addr && !addr.startsWith("10.244."));
-      const apiPort = Number(new URL((await live.json("config", "view", "--minify")).clusters[0].cluster.server).port);
-      for (const [host, port] of [
-        [NODE_ADDRESS, apiPort],
-        [NODE_ADDRESS, 10250],
-        ...(uplink ? [[uplink, 10250] as const] : []),
-      ] as const) {
-        assert.equal(await connects(a.stack.ns, pod, host, port), false, `${host}:${port}`);
-      }
-    });
+    await t.test(
+      "the machine's own addresses are closed to students: API server, kubelet, uplink address",
+      async () => {
+        const uplink = execFileSync("ip", ["-4", "-o", "addr", "show", "scope", "global"], { encoding: "utf8" })
+          .split("\n")
+          .map((line) => line.split(/\s+/)[3]?.split("/")[0])
+          .find((addr) => addr && !addr.startsWith("10.244."));
+        const apiPort = Number(
+          new URL((await live.json("config", "view", "--minify")).clusters[0].cluster.server).port,
+        );
+        for (const [host, port] of [
+          [NODE_ADDRESS, apiPort],
+          [NODE_ADDRESS, 10250],
+          ...(uplink ? [[uplink, 10250] as const] : []),
+        ] as const) {
+          assert.equal(await connects(a.stack.ns, pod, host, port), false, `${host}:${port}`);
+        }
+      },
+    );
 
     await t.test("names outside the cluster fail at once: the cluster DNS has no upstream", async () => {
       const out = await python(
@@ -292,23 +344,90 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     });
   });
 
+  it("containment: a pod's packet to an address beyond this node is dropped on the machine, not sent out", async () => {
+    // A namespace without policies, so that nothing but the node's own rules stands in the way.
+    const ns = `contain${run}-dev`;
+    await live.kubectl("create", "namespace", ns);
+    namespaces.push(ns);
+    await live.kubectl(
+      "run",
+      "probe",
+      "-n",
+      ns,
+      `--image=${env.images.HELPER_IMAGE}`,
+      "--image-pull-policy=Never",
+      "--restart=Never",
+      "--command",
+      "--",
+      "sleep",
+      "600",
+    );
+    await live.kubectl("wait", "-n", ns, "--for=condition=Ready", "pod/probe", "--timeout=120s");
+    const dropped = () => {
+      const rules = JSON.parse(
+        execFileSync("nft", ["-j", "list", "table", "inet", "classhub-node"], { encoding: "utf8" }),
+      );
+      return (rules.nftables as any[])
+        .filter((item) => item.rule)
+        .reduce((sum, item) => sum + (item.rule.expr.find((e: any) => e.counter)?.counter.packets ?? 0), 0);
+    };
+    const before = dropped();
+    // An address of the cluster's pod range that no node here has: the default route would take it out.
+    const r = await live.run("kubectl", ["exec", "-n", ns, "probe", "--", "nc", "-w", "2", "10.244.200.200", "80"]);
+    assert.notEqual(r.status, 0, "no connection");
+    assert.ok(dropped() > before, "the node's containment rules dropped the packet");
+    // Pods resolve through the cluster DNS alone.
+    const resolv = await live.kubectl("exec", "-n", ns, "probe", "--", "cat", "/etc/resolv.conf");
+    assert.deepEqual(
+      resolv.split("\n").filter((line) => line.startsWith("nameserver")),
+      [`nameserver ${NODE_ADDRESS}`],
+    );
+  });
+
   it("HTTPS with tls.secretName: the proxy serves the Secret's certificate, and the replaced one after it", async () => {
     const hostname = "tls.classhub.test";
     const name = `tls${run}`;
     const ns = `${name}-dev`;
     const certificate = (serial: string) => {
       const dir = fs.mkdtempSync(path.join(env.dir, "cert-"));
-      execFileSync("openssl", [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${hostname}`,
-        "-addext", `subjectAltName=DNS:${hostname}`, "-set_serial", serial,
-        "-keyout", path.join(dir, "tls.key"), "-out", path.join(dir, "tls.crt"),
-      ], { stdio: "ignore" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "2",
+          "-subj",
+          `/CN=${hostname}`,
+          "-addext",
+          `subjectAltName=DNS:${hostname}`,
+          "-set_serial",
+          serial,
+          "-keyout",
+          path.join(dir, "tls.key"),
+          "-out",
+          path.join(dir, "tls.crt"),
+        ],
+        { stdio: "ignore" },
+      );
       return dir;
     };
     const putSecret = async (dir: string) => {
       const yaml = await live.kubectl(
-        "create", "secret", "tls", "class-tls", "-n", ns, `--cert=${dir}/tls.crt`, `--key=${dir}/tls.key`,
-        "--dry-run=client", "-o", "json",
+        "create",
+        "secret",
+        "tls",
+        "class-tls",
+        "-n",
+        ns,
+        `--cert=${dir}/tls.crt`,
+        `--key=${dir}/tls.key`,
+        "--dry-run=client",
+        "-o",
+        "json",
       );
       await live.kubectl("apply", "-f", live.file(JSON.parse(yaml)));
     };
@@ -324,8 +443,17 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     const httpsPort = service.spec.ports.find((p: any) => p.name === "https").nodePort;
     const served = async (caDir: string) => {
       const r = await live.run("curl", [
-        "-sS", "-o", "/dev/null", "-w", "%{http_code} %{certs}", "--max-time", "5",
-        "--cacert", `${caDir}/tls.crt`, "--resolve", `${hostname}:${httpsPort}:127.0.0.1`,
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{certs}",
+        "--max-time",
+        "5",
+        "--cacert",
+        `${caDir}/tls.crt`,
+        "--resolve",
+        `${hostname}:${httpsPort}:127.0.0.1`,
         `https://${hostname}:${httpsPort}/hub/login`,
       ]);
       return r.status === 0 && r.stdout.startsWith("200");

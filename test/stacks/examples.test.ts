@@ -175,6 +175,12 @@ for (const stack of CLASS_STACKS) {
       const db = one(run(), "PersistentVolumeClaim", "hub-db");
       assert.equal(db.options.retainOnDelete, true);
       assert.equal(db.inputs.spec.storageClassName, stack === "dev" ? undefined : "classhub-hub-db");
+      // A later up adopts the retained claim, already bound: waiting for it to bind would hang (the node's live
+      // test "the home survives pulumi destroy and pulumi up" did, for ten minutes).
+      assert.deepEqual(db.inputs.metadata.annotations, {
+        "pulumi.com/patchForce": "true",
+        "pulumi.com/skipAwait": "true",
+      });
     });
 
     it("every resource but the top component has a parent", () => {
@@ -414,9 +420,11 @@ describe("waiting for readiness", () => {
     const local = await runStack("dev", { cluster: { source: "ambient", skipAwait: true } });
     const objects = local.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.kind);
     assert.equal(skipped(local).length, objects.length);
-    // Elsewhere only the two Services created before their pods skip it; the Deployments are awaited.
-    assert.deepEqual(skipped(runs.get("dev")!), ["Service/hub", "Service/proxy-api"]);
-    assert.deepEqual(skipped(runs.get("gpu-seminar-fa26")!), ["Service/hub", "Service/proxy-api"]);
+    // Elsewhere only the two Services created before their pods and the hub's claim skip it; the Deployments,
+    // whose readiness covers all three, are awaited.
+    const early = ["PersistentVolumeClaim/hub-db", "Service/hub", "Service/proxy-api"];
+    assert.deepEqual(skipped(runs.get("dev")!), early);
+    assert.deepEqual(skipped(runs.get("gpu-seminar-fa26")!), early);
   });
 });
 

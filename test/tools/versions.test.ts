@@ -53,6 +53,26 @@ describe("tools/versions.sh", () => {
     assert.equal(v.RANDOM_PROVIDER_VERSION, dependencies("package.json")["@pulumi/random"]);
   });
 
+  it("builds the node's tools at the versions their wrappers' go.mod require", () => {
+    const wrappers: [string, string, string][] = [
+      ["CONTAINERD_VERSION", "containerd", "github.com/containerd/containerd/v2"],
+      ["RUNC_VERSION", "runc", "github.com/opencontainers/runc"],
+      ["COREDNS_VERSION", "coredns", "github.com/coredns/coredns"],
+      ["KUBE_ROUTER_VERSION", "kube-router", "github.com/cloudnativelabs/kube-router/v2"],
+      ["LOCAL_PATH_VERSION", "local-path-provisioner", "github.com/rancher/local-path-provisioner"],
+      ["UMOCI_VERSION", "umoci", "github.com/opencontainers/umoci"],
+      ["KUBE_VERSION", "kube-apiserver", "k8s.io/kubernetes"],
+    ];
+    for (const [key, dir, module] of wrappers) {
+      const gomod = fs.readFileSync(path.join(ROOT, "tools/toolchain", dir, "go.mod"), "utf8");
+      assert.match(
+        gomod,
+        new RegExp(`^\\s+${module.replaceAll(".", "\\.")} ${v[key]}( |$)`, "m"),
+        `${dir}/go.mod, ${key}`,
+      );
+    }
+  });
+
   it("pins the kubernetes provider's source to the module its wrapper requires", () => {
     const gomod = fs.readFileSync(path.join(ROOT, "tools/toolchain/pulumi-resource-kubernetes/go.mod"), "utf8");
     assert.ok(gomod.includes(`github.com/pulumi/pulumi-kubernetes/provider/v4 ${v.K8S_PROVIDER_MODULE_VERSION}`));

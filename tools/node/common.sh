@@ -29,6 +29,8 @@ DNS_HEALTH_PORT=10254
 CONTAINERD_BIN=$CACHE/containerd-$CONTAINERD_VERSION/bin
 RUNC=$CACHE/runc-$RUNC_VERSION/bin/runc
 CNI_BIN=/usr/lib/cni
+NODE_PACKAGES=(containernetworking-plugins iptables ipset nftables conntrack iproute2 libseccomp-dev pkg-config
+  debootstrap busybox-static)
 
 node_log() { printf '[node] %s\n' "$*" >&2; }
 

@@ -11,7 +11,8 @@
 # hub, proxy and student share one layer: Debian bookworm from debootstrap --variant=minbase and the mirror the
 # machine's apt uses, with its updates and python3, tini and ca-certificates; umoci packs everything.
 #
-# Each image is named classhub.local/<name>:<version>-<hash>, where the hash covers its build inputs (this
+# Each image is named localhost/classhub/<name>:<version>-<hash> (localhost/, as other tools name local builds: no
+# registry serves it, and a pull of it never leaves the machine), where the hash covers its build inputs (this
 # script, its pins, the versions, the base layer's inputs): kubelet runs them with IfNotPresent, so a changed
 # recipe must never reuse a tag. Finished images are OCI archives in ${CLASSHUB_CACHE:-$HOME/.cache/classhub}/images/
 # <name>-<tag>.tar, built only when missing; with all of them there a run takes seconds.
@@ -72,11 +73,10 @@ debian_sources() {
     sort -u
 }
 
-# The base layer's key: its recipe (the functions below that make it), packages and sources. Kept apart from the
-# rest of this script so that editing an image's recipe does not redo debootstrap.
+# base_key SOURCES: the base layer's key: its recipe (the functions below that make it), packages and Debian
+# sources. Kept apart from the rest of this script so that editing an image's recipe does not redo debootstrap.
 base_key() {
-  { declare -f build_base in_root; printf '%s\n' "$SUITE" "${BASE_PACKAGES[@]}"; debian_sources; } |
-    sha256sum | cut -c1-16
+  { declare -f build_base in_root; printf '%s\n' "$SUITE" "${BASE_PACKAGES[@]}" "$1"; } | sha256sum | cut -c1-16
 }
 
 # Sets TAGS[name] for every image: the version it carries, then a hash of its inputs. Every tag covers this
@@ -86,7 +86,7 @@ compute_tags() {
   local base sources
   sources=$(debian_sources)
   [[ -n $sources ]] || die "apt knows no $SUITE source for amd64: run apt-get update"
-  base=$(base_key)
+  base=$(base_key "$sources")
   [[ -x $PAUSE_BIN ]] || "$REPO/tools/toolchain/build.sh" pause
   [[ -x $BUSYBOX ]] || die "$BUSYBOX is missing: apt-get install busybox-static"
   local busybox_version
@@ -103,7 +103,7 @@ compute_tags() {
   BASE_DIR=$IMAGES/base-$base
 }
 
-ref() { echo "classhub.local/$1:${TAGS[$1]}"; }
+ref() { echo "localhost/classhub/$1:${TAGS[$1]}"; }
 archive() { echo "$IMAGES/$1-${TAGS[$1]}.tar"; }
 
 print_refs() {
@@ -323,7 +323,7 @@ build_helper() {
   local rootfs=$WORK/bundle/rootfs applet
   from_scratch
   install -d "$rootfs/bin"
-  install -d -m 1777 "$rootfs/tmp"
+  install -d -m 1777 "$rootfs/tmp" # sh writes here-documents there
   install -m 0755 "$BUSYBOX" "$rootfs/bin/busybox"
   for applet in $("$BUSYBOX" --list-full); do
     [[ $applet == bin/busybox ]] && continue
@@ -354,24 +354,39 @@ build_all() {
   done
 }
 
+# ctr_k8s ADDRESS ARGS...: ctr in namespace k8s.io. Its stderr (progress, and a cgroup v1 deprecation warning on
+# every call on this kind of host) is shown only when it fails.
+ctr_k8s() {
+  local address=$1 err
+  shift
+  err=$(mktemp)
+  if "$CTR" --address "$address" --namespace k8s.io "$@" 2>"$err"; then
+    rm -f "$err"
+  else
+    cat "$err" >&2
+    rm -f "$err"
+    die "ctr $* failed (containerd at $address)"
+  fi
+}
+
 import_all() {
-  local address=$1 name present
+  local address=$1 name present t0
   [[ -x $CTR ]] || "$REPO/tools/toolchain/build.sh" containerd
-  local ctr=("$CTR" --address "$address" --namespace k8s.io)
-  present=$("${ctr[@]}" images ls -q)
+  present=$(ctr_k8s "$address" images ls -q)
   for name in "${NAMES[@]}"; do
     if grep -qxF "$(ref "$name")" <<<"$present"; then
       log "$name: already in containerd"
     else
-      local t0=$SECONDS
-      "${ctr[@]}" images import --base-name "classhub.local/$name" --label io.cri-containerd.pinned=pinned \
-        "$(archive "$name")"
-      "${ctr[@]}" images ls -q | grep -qxF "$(ref "$name")" ||
-        die "importing $(archive "$name") did not produce $(ref "$name")"
+      t0=$SECONDS
+      # The archive tags its image with the tag alone; --base-name makes it localhost/classhub/<name>:<tag>.
+      ctr_k8s "$address" images import --base-name "localhost/classhub/$name" \
+        --label io.cri-containerd.pinned=pinned "$(archive "$name")" >/dev/null
+      present=$(ctr_k8s "$address" images ls -q)
+      grep -qxF "$(ref "$name")" <<<"$present" || die "importing $(archive "$name") did not produce $(ref "$name")"
       log "$name: imported into containerd ($((SECONDS - t0))s)"
     fi
     # Also for an image that was there already: kubelet's image GC must never remove these, it cannot pull them.
-    "${ctr[@]}" images label "$(ref "$name")" io.cri-containerd.pinned=pinned >/dev/null
+    ctr_k8s "$address" images label "$(ref "$name")" io.cri-containerd.pinned=pinned >/dev/null
   done
 }
 

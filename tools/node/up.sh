@@ -25,10 +25,17 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 ((EUID == 0)) || { node_log "needs root: it creates a network bridge, firewall rules and mounts"; exit 1; }
 [[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/cpu ]] ||
   { node_log "expects cgroup v1 hierarchies under /sys/fs/cgroup (memory, cpu, ...)"; exit 1; }
-for bin in iptables ipset nft ip "$CNI_BIN/bridge" "$CNI_BIN/host-local" "$CNI_BIN/loopback"; do
-  command -v "$bin" >/dev/null ||
-    { node_log "missing $bin: apt-get install containernetworking-plugins iptables ipset nftables iproute2"; exit 1; }
+# Debian's packages the node needs: the CNI plugins, the firewall tools kube-proxy and kube-router call,
+# libseccomp for runc, and what images.sh builds the images with.
+missing=()
+for pkg in "${NODE_PACKAGES[@]}"; do
+  dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
 done
+if ((${#missing[@]})); then
+  node_log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 t_all=$(date +%s)
 # step NAME: announce a long step; done_step prints how long it took.
