@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { LiveEnv } from "../../tools/harness/liveenv";
 import { waitFor } from "../support/wait";
 import { Browser } from "./browser";
@@ -17,9 +17,9 @@ let env: LiveEnv;
 let live: Live;
 /** Classes of this run get a suffix of their own: nothing of an earlier run's namespaces or homes is reused. */
 const run = Date.now().toString(36).slice(-5);
-const stacks: ClassStack[] = [];
-/** Namespaces a test made without a stack. */
-const namespaces: string[] = [];
+/** What the tests deployed and have not removed yet: each test removes its own when it ends, to free the CPU. */
+const stacks = new Set<ClassStack>();
+const namespaces = new Set<string>();
 
 /** The node's own address, where the API server and the kubelet listen (tools/controlplane/common.sh). */
 const NODE_ADDRESS = "10.244.0.1";
@@ -30,14 +30,15 @@ const ours = (ns: string) => new RegExp(`^(${CLASSES.join("|")})[0-9a-z]{5}-dev$
 
 /** Destroy keeps namespaces and homes by design: this removes them, and the folders behind their volumes. */
 async function removeClasses(namespaces: string[]): Promise<void> {
+  await Promise.all(
+    namespaces.map((ns) => live.kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=180s")),
+  );
+  // Released, their claims gone with the namespace: Retain keeps them until deleted, folders included.
   const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) =>
     namespaces.includes(pv.spec.claimRef?.namespace),
   );
-  await Promise.all(
-    namespaces.map((ns) => live.run("kubectl", ["delete", "namespace", ns, "--wait=true", "--timeout=180s"])),
-  );
   for (const pv of volumes) {
-    await live.run("kubectl", ["delete", "pv", pv.metadata.name, "--wait=false"]);
+    await live.kubectl("delete", "pv", pv.metadata.name);
     const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   }
@@ -53,19 +54,30 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of stacks) await s.destroy();
-  await removeClasses([...stacks.map((s) => s.ns), ...namespaces]);
+  for (const stack of stacks) await retire(stack);
+  await removeClasses([...namespaces]);
   env?.stop();
 });
 
-/** A dev class of this run, deployed on the node with readiness waits, reached at 127.0.0.1:<nodePort>. */
+async function retire(stack: ClassStack): Promise<void> {
+  await stack.destroy();
+  await removeClasses([stack.ns]);
+  stacks.delete(stack);
+}
+
+/**
+ * A dev class of this run, deployed on the node with readiness waits, reached at 127.0.0.1:<nodePort>, and
+ * removed, homes included, when test `t` ends.
+ */
 async function deployClass(
+  t: TestContext,
   name: string,
   nodePort: number,
   change: (cls: any) => void = () => undefined,
 ): Promise<{ stack: ClassStack; base: string }> {
   const stack = await live.classStack(`${name}${run}`, nodePort, change);
-  stacks.push(stack);
+  stacks.add(stack);
+  t.after(() => retire(stack));
   await stack.deploy();
   return { stack, base: `http://127.0.0.1:${nodePort}` };
 }
@@ -143,10 +155,11 @@ async function readHomeFile(ns: string, user: string, file: string): Promise<str
   return (await live.kubectl("exec", "-n", ns, `jupyter-${user}`, "--", "cat", `/home/jovyan/${file}`)).trim();
 }
 
-// Two at a time: each class's hub and proxy request 0.3 CPU of the node's two, and a restarted hub must still fit.
+// Two at a time, each removing its classes when it ends: a class's hub and proxy request 0.3 CPU of the node's two,
+// its students 0.1 each, and a restarted hub must still fit.
 describe("classes on the local node: the real hub, proxy and KubeSpawner", { concurrency: 2 }, () => {
   it("a roster student logs in, gets a server, and keeps their files", async (t) => {
-    const { stack, base } = await deployClass("one", 30101);
+    const { stack, base } = await deployClass(t, "one", 30101);
     const student = new Browser(live, base, `one-${run}`);
 
     await t.test("logging in as student1 and starting a server reaches /user/student1/api/status", async () => {
@@ -233,12 +246,13 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
       await openServer(student, "student1", 60_000);
     });
 
-    await t.test("deleting the proxy pod: the student's route is back within 30 s of the new proxy", async () => {
+    // The hub checks the proxy's routes every 30 s (docs/platform.md); the margin is for the check itself and polling.
+    await t.test("deleting the proxy pod: the student's route is back about 30 s after the new proxy", async () => {
       const proxy = await podOf(stack.ns, "proxy");
       await live.kubectl("delete", "pod", "-n", stack.ns, proxy.metadata.name, "--wait=false");
       await waitReady(stack.ns, "proxy", proxy.metadata.name);
       const ready = Date.now();
-      await openServer(student, "student1", 35_000);
+      await openServer(student, "student1", 40_000);
       t.diagnostic(`route back ${Math.round((Date.now() - ready) / 1000)} s after the new proxy was ready`);
     });
 
@@ -254,8 +268,8 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     });
   });
 
-  it("the idle culler stops an idle server; the claim and the file stay", async () => {
-    const { stack, base } = await deployClass("cull", 30102, (c) => {
+  it("the idle culler stops an idle server; the claim and the file stay", async (t) => {
+    const { stack, base } = await deployClass(t, "cull", 30102, (c) => {
       // The shortest timeout a class may set, checked every minute.
       c.culling = { timeoutMinutes: 5, everyMinutes: 1 };
     });
@@ -286,7 +300,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
   });
 
   it("two classes side by side: students reach their own hub and DNS, nothing of the other class or the machine", async (t) => {
-    const [a, b] = await Promise.all([deployClass("east", 30103), deployClass("west", 30104)]);
+    const [a, b] = await Promise.all([deployClass(t, "east", 30103), deployClass(t, "west", 30104)]);
     await Promise.all([
       startServer(new Browser(live, a.base, `east-${run}`), "student1"),
       startServer(new Browser(live, b.base, `west-${run}`), "student1"),
@@ -344,11 +358,15 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     });
   });
 
-  it("containment: a pod's packet to an address beyond this node is dropped on the machine, not sent out", async () => {
+  it("containment: a pod's packet to an address beyond this node is dropped on the machine, not sent out", async (t) => {
     // A namespace without policies, so that nothing but the node's own rules stands in the way.
     const ns = `contain${run}-dev`;
     await live.kubectl("create", "namespace", ns);
-    namespaces.push(ns);
+    namespaces.add(ns);
+    t.after(async () => {
+      await removeClasses([ns]);
+      namespaces.delete(ns);
+    });
     await live.kubectl(
       "run",
       "probe",
@@ -384,7 +402,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     );
   });
 
-  it("HTTPS with tls.secretName: the proxy serves the Secret's certificate, and the replaced one after it", async () => {
+  it("HTTPS with tls.secretName: the proxy serves the Secret's certificate, and the replaced one after it", async (t) => {
     const hostname = "tls.classhub.test";
     const name = `tls${run}`;
     const ns = `${name}-dev`;
@@ -435,7 +453,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     await live.kubectl("create", "namespace", ns);
     const first = certificate("1001");
     await putSecret(first);
-    const { stack } = await deployClass("tls", 30105, (c) => {
+    const { stack } = await deployClass(t, "tls", 30105, (c) => {
       c.hostname = hostname;
       c.tls = { secretName: "class-tls" };
     });
