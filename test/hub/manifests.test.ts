@@ -114,7 +114,7 @@ describe("hub image", () => {
   const imageOfClass = (change: (c: any) => void) => imageOf(parseConfig(withClass("dev", change)).class!.hub.image);
 
   it("the hub container runs the image it is given: classhub:class.hub.image", () => {
-    assert.equal(imageOf("classhub.local/hub:5.5.0-3f9a2c1"), "classhub.local/hub:5.5.0-3f9a2c1");
+    assert.equal(imageOf("localhost/classhub/hub:5.5.0-3f9a2c1"), "localhost/classhub/hub:5.5.0-3f9a2c1");
     assert.equal(
       imageOfClass((c) => (c.hub = { image: "registry.campus.edu:5000/k8s-hub:4.4.0-ldap" })),
       "registry.campus.edu:5000/k8s-hub:4.4.0-ldap",

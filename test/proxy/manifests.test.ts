@@ -104,7 +104,7 @@ const proxyImageOfClass = (change: (c: any) => void) =>
   proxyImage(parseConfig(withClass("dev", change)).class!.proxy.image);
 
 it("the proxy container runs the image it is given: classhub:class.proxy.image", () => {
-  assert.equal(proxyImage("classhub.local/proxy:5.2.0-3f9a2c1"), "classhub.local/proxy:5.2.0-3f9a2c1");
+  assert.equal(proxyImage("localhost/classhub/proxy:5.2.0-3f9a2c1"), "localhost/classhub/proxy:5.2.0-3f9a2c1");
   assert.equal(
     proxyImageOfClass((c) => (c.proxy = { image: "registry.campus.edu:5000/configurable-http-proxy:5.2.0" })),
     "registry.campus.edu:5000/configurable-http-proxy:5.2.0",

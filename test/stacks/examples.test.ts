@@ -387,12 +387,12 @@ describe("the hub and proxy images", () => {
     const changed = await runStack("dev", {
       class: {
         ...(rawConfig("dev").class as any),
-        hub: { image: "classhub.local/hub:5.5.0-3f9a2c1" },
-        proxy: { image: "classhub.local/proxy:5.2.0-3f9a2c1" },
+        hub: { image: "localhost/classhub/hub:5.5.0-3f9a2c1" },
+        proxy: { image: "localhost/classhub/proxy:5.2.0-3f9a2c1" },
       },
     });
-    assert.equal(imageOf(changed, "hub"), "classhub.local/hub:5.5.0-3f9a2c1");
-    assert.equal(imageOf(changed, "proxy"), "classhub.local/proxy:5.2.0-3f9a2c1");
+    assert.equal(imageOf(changed, "hub"), "localhost/classhub/hub:5.5.0-3f9a2c1");
+    assert.equal(imageOf(changed, "proxy"), "localhost/classhub/proxy:5.2.0-3f9a2c1");
     assert.deepEqual(identities(changed.resources), identities(before.resources));
     assert.deepEqual(immutables(changed.resources), immutables(before.resources));
   });
