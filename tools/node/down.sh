@@ -34,13 +34,17 @@ while read -r target; do
 done < <(findmnt -rn -o TARGET | grep -E "^($NODE_DIR|$NODE_RUN|/run/netns/cni-)" | sort -r)
 rm -f /run/netns/cni-*
 
-# Rules the proxy and the firewall controller installed, by their own cleanup, then the node's own.
+# Rules: kube-proxy's by its own cleanup; then every KUBE-* chain, and the jumps to them, that the kubelet,
+# kube-proxy and kube-router leave (kube-router's own cleanup leaves its chains); then kube-router's ipsets.
 if [[ -x $CACHE/kube-proxy-$KUBE_VERSION/bin/kube-proxy ]]; then
   "$CACHE/kube-proxy-$KUBE_VERSION/bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
 fi
-if [[ -x $CACHE/kube-router-$KUBE_ROUTER_VERSION/bin/kube-router ]]; then
-  "$CACHE/kube-router-$KUBE_ROUTER_VERSION/bin/kube-router" --cleanup-config >/dev/null 2>&1 || true
-fi
+for family in iptables ip6tables; do
+  "$family-save" | grep -vE '^:KUBE-|^-A KUBE-|-j KUBE-' | "$family-restore"
+done
+for set in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-)'); do
+  ipset destroy "$set" 2>/dev/null || true
+done
 nft delete table inet classhub-node 2>/dev/null || true
 ip route del "$SERVICE_CIDR" dev "$NODE_BRIDGE" 2>/dev/null || true
 ip link del "$NODE_BRIDGE" 2>/dev/null || true
