@@ -43,6 +43,9 @@ fi
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-classhub-dev}
 export PULUMI_SKIP_UPDATE_CHECK=true
+# Each state's provider applies as a field manager of its own: a fresh clone (new state) would fail on field
+# conflicts with the dev class an earlier checkout deployed to the same cluster. Here the newest make up wins.
+export PULUMI_K8S_ENABLE_PATCH_FORCE=true
 mkdir -p .pulumi-state
 
 answers() { command -v kubectl >/dev/null && kubectl --context "$1" version --request-timeout=5s >/dev/null 2>&1; }
