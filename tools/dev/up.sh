@@ -72,7 +72,7 @@ skip_await=false
 images=""
 if [[ $action == controlplane ]]; then
   if ((EUID == 0)); then
-    say "starting the local cluster on this machine: control plane and node (the first time builds them, ~20 min)"
+    say "starting the local cluster on this machine: control plane and node (built the first time: about 6 minutes)"
     tools/node/up.sh >/dev/null
     # The stack runs the images built for the node, not the upstream ones it names.
     images=$(tools/node/images.sh refs)
