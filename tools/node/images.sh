@@ -85,6 +85,11 @@ declare -A TAGS
 compute_tags() {
   local base sources
   sources=$(debian_sources)
+  # A machine whose package lists were never fetched (or were cleaned) knows no source until apt-get update.
+  if [[ -z $sources && $EUID -eq 0 ]]; then
+    apt-get update -qq
+    sources=$(debian_sources)
+  fi
   [[ -n $sources ]] || die "apt knows no $SUITE source for amd64: run apt-get update"
   base=$(base_key "$sources")
   [[ -x $PAUSE_BIN ]] || "$REPO/tools/toolchain/build.sh" pause
