@@ -69,6 +69,17 @@ stop_group() {
   rm -f "$file"
 }
 
+# sign PATH SUBJECT EXTENSIONS: PATH.key and PATH.crt, a key and a certificate signed by the local CA.
+sign() {
+  local ca=$CP_DIR/pki
+  printf 'basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n%s\n' "$3" > "$1.ext"
+  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$1.key" -out "$1.csr" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" \
+    -CAcreateserial -days 3650 -sha256 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+  rm -f "$1.csr"
+  chmod 600 "$1.key"
+}
+
 # write_kubeconfig FILE USER TOKEN: a kubeconfig for the local API server, context $CP_CONTEXT.
 write_kubeconfig() {
   mkdir -p "$(dirname "$1")"

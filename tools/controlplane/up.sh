@@ -40,15 +40,6 @@ if [[ ${CLASSHUB_CP_CONTROLLERS:-1} != 0 ]] && command -v kube-controller-manage
 fi
 
 # --- certificates, keys and tokens (generated once) ---------------------------------------
-# sign NAME SUBJECT EXTENSIONS: a key and a certificate signed by the local CA.
-sign() {
-  printf 'basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n%s\n' "$3" > "$PKI/$1.ext"
-  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$PKI/$1.key" -out "$PKI/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
-    -CAcreateserial -days 3650 -sha256 -extfile "$PKI/$1.ext" -out "$PKI/$1.crt" 2>/dev/null
-  rm -f "$PKI/$1.csr"
-  chmod 600 "$PKI/$1.key"
-}
 if [[ ! -f $PKI/ca.crt ]]; then
   cp_log "generating CA, service-account keys and admin token in $PKI"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
@@ -65,11 +56,11 @@ san="IP:127.0.0.1, IP:$NODE_ADDRESS, IP:$KUBERNETES_SERVICE_IP, DNS:localhost, D
 san+=", DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local"
 names=$(openssl x509 -in "$PKI/apiserver.crt" -noout -ext subjectAltName 2>/dev/null || true)
 if [[ $names != *"IP Address:$NODE_ADDRESS,"* || $names != *"IP Address:$KUBERNETES_SERVICE_IP,"* ]]; then
-  sign apiserver /CN=kube-apiserver "extendedKeyUsage = serverAuth
+  sign "$PKI/apiserver" /CN=kube-apiserver "extendedKeyUsage = serverAuth
 subjectAltName = $san"
 fi
 [[ -f $PKI/apiserver-kubelet-client.crt ]] ||
-  sign apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage = clientAuth"
+  sign "$PKI/apiserver-kubelet-client" "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage = clientAuth"
 # One token per identity: the admin (kubectl, Pulumi, the node's add-ons), and the kubelet, kube-proxy and
 # kube-scheduler as the users that Kubernetes' built-in RBAC roles and the Node authorizer expect.
 for who in node proxy scheduler; do

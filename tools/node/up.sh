@@ -89,15 +89,8 @@ PKI=$CP_DIR/pki
 done_step
 
 # The kubelet's serving certificate, signed by the cluster's CA for the node's address.
-if [[ ! -f $NODE_DIR/pki/kubelet.crt ]]; then
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=$NODE_NAME" \
-    -keyout "$NODE_DIR/pki/kubelet.key" -out "$NODE_DIR/pki/kubelet.csr" 2>/dev/null
-  printf 'basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:%s, DNS:%s\n' \
-    "$NODE_ADDRESS" "$NODE_NAME" > "$NODE_DIR/pki/kubelet.ext"
-  openssl x509 -req -in "$NODE_DIR/pki/kubelet.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
-    -days 3650 -sha256 -extfile "$NODE_DIR/pki/kubelet.ext" -out "$NODE_DIR/pki/kubelet.crt" 2>/dev/null
-  chmod 600 "$NODE_DIR/pki/kubelet.key"
-fi
+[[ -f $NODE_DIR/pki/kubelet.crt ]] || sign "$NODE_DIR/pki/kubelet" "/CN=$NODE_NAME" "extendedKeyUsage = serverAuth
+subjectAltName = IP:$NODE_ADDRESS, DNS:$NODE_NAME"
 write_kubeconfig "$NODE_DIR/kubelet.kubeconfig" "system:node:$NODE_NAME" "$(<"$PKI/node.token")"
 write_kubeconfig "$NODE_DIR/kube-proxy.kubeconfig" system:kube-proxy "$(<"$PKI/proxy.token")"
 write_kubeconfig "$NODE_DIR/kube-scheduler.kubeconfig" system:kube-scheduler "$(<"$PKI/scheduler.token")"
