@@ -195,6 +195,8 @@ func schema() map[string]any {
 		"name":        "random",
 		"version":     version,
 		"description": "classhub local stand-in for the Pulumi random provider (not upstream's provider)",
+		// As upstream's schema: the module of "random:index/randomId:RandomId" is "index", not "index/randomId".
+		"meta": map[string]any{"moduleFormat": "(.*)(?:/[^/]*)"},
 		"resources": map[string]any{
 			tPassword: map[string]any{
 				"inputProperties": pwInputs, "requiredInputs": []string{"length"},
