@@ -1,5 +1,10 @@
-// classhub: one JupyterHub per class. Validates this stack's config, builds it, exports its outputs.
+// classhub: one JupyterHub per class. Validates this stack's config, refuses to move existing homes by accident,
+// builds it, exports its outputs.
 import { loadConfig } from "./components/config";
 import { buildStack } from "./components/stack";
+import { refuseHomeStorageSwitch } from "./components/storage/homeStorage";
 
-export = buildStack(loadConfig());
+const config = loadConfig();
+export = (config.class === undefined ? Promise.resolve() : refuseHomeStorageSwitch(config.class)).then(() =>
+  buildStack(config),
+);

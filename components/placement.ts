@@ -42,3 +42,15 @@ export const SANDBOX_RUNTIME_CLASS = "gvisor";
 export function gkeTaint(taint: Taint) {
   return { key: taint.key, value: taint.value, effect: "NO_SCHEDULE" };
 }
+
+/** The label GKE gives every node with the name of its pool. */
+export const GKE_POOL_LABEL = "cloud.google.com/gke-nodepool";
+/** classhub's own pools (cluster/gke.ts); an extra user pool takes another name. */
+export const RESERVED_POOL_NAMES = ["core", "user", "gpu"];
+/** Key of an extra user pool's own taint, unless the stack file names another: only servers that name the pool run there. */
+export const EXTRA_POOL_TAINT_KEY = "classhub.io/pool";
+
+/** An extra user pool's own taint: the one the stack file sets, or EXTRA_POOL_TAINT_KEY=<name>. */
+export function extraPoolTaint(pool: { name: string; taint?: { key: string; value: string } }): Taint {
+  return { ...(pool.taint ?? { key: EXTRA_POOL_TAINT_KEY, value: pool.name }), effect: "NoSchedule" };
+}

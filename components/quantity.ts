@@ -1,31 +1,46 @@
 // Kubernetes resource quantities, parsed once so the rest of the program does arithmetic on numbers.
 
 const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
   Ki: 1024,
   Mi: 1024 ** 2,
   Gi: 1024 ** 3,
   Ti: 1024 ** 4,
-  K: 1e3,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
+  k: 1e3,
   M: 1e6,
   G: 1e9,
   T: 1e12,
+  P: 1e15,
+  E: 1e18,
 };
 
-const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)$/;
+/** Kubernetes' binary and decimal suffixes; none is a number of bytes. Milli (`m`) is no size of memory. */
+const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
-/** True for a positive memory or storage quantity such as `512Mi`, `2Gi` or `1.5G`. */
-export function isMemoryQuantity(value: string): boolean {
+/** Bytes in a memory or storage quantity: `2Gi`, `1.5G`, a plain number of bytes (`1951419879`, or as text). */
+export function memoryBytes(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+  if (typeof value !== "string") return undefined;
   const match = MEMORY_PATTERN.exec(value);
-  return match !== null && Number(match[1]) > 0;
+  if (match === null) return undefined;
+  const total = Math.floor(Number(match[1]) * MEMORY_UNITS[match[2] ?? ""]);
+  return total >= 1 ? total : undefined;
+}
+
+/** True for a memory or storage quantity of at least one byte, as {@link memoryBytes} reads it. */
+export function isMemoryQuantity(value: unknown): boolean {
+  return memoryBytes(value) !== undefined;
 }
 
 /** Bytes in a quantity accepted by {@link isMemoryQuantity}, rounded down to a whole byte. */
-export function bytes(value: string): number {
-  const match = MEMORY_PATTERN.exec(value);
-  if (match === null) {
+export function bytes(value: string | number): number {
+  const total = memoryBytes(value);
+  if (total === undefined) {
     throw new Error(`not a memory quantity: ${value}`);
   }
-  return Math.floor(Number(match[1]) * MEMORY_UNITS[match[2]]);
+  return total;
 }
 
 /** A byte count as the largest binary unit that divides it exactly, e.g. 2147483648 -> "2Gi". */

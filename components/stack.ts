@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClassHub, type ClusterTarget } from "./classhub/ClassHub";
 import { GkeCluster } from "./cluster/GkeCluster";
 import { oauthClientSecret, type StackConfig } from "./config";
+import { poolTaints } from "./hub/servers";
+import type { Taint } from "./placement";
+import { HOME_STORAGE_OUTPUT, homeStorage } from "./storage/homeStorage";
 import { StorageClasses } from "./storage/StorageClasses";
 
 interface Connected {
@@ -27,6 +30,23 @@ export function clusterIdentity(outputs: {
   return outputs.clusterId ?? `projects/${outputs.project}/locations/${outputs.region}/clusters/${outputs.clusterName}`;
 }
 
+const usesFilestore = (config: StackConfig) =>
+  config.class?.storage.shared !== undefined && "filestore" in config.class.storage.shared;
+
+/** A cluster stack's Filestore share as an NFS export; a class using it on a cluster stack without one fails. */
+function filestoreOf(output: pulumi.Output<{ address: string; share: string } | undefined>) {
+  const share = output.apply((f) => {
+    if (f === undefined) {
+      throw new Error(
+        "classhub:class.storage.shared.filestore: the cluster stack exports no filestore; set " +
+          "classhub:cluster.gke.filestore there and run its `pulumi up` first",
+      );
+    }
+    return f;
+  });
+  return { server: share.apply((f) => f.address), path: share.apply((f) => `/${f.share}`) };
+}
+
 function connect(config: StackConfig): Connected {
   const cluster = config.cluster;
   switch (cluster.source) {
@@ -39,6 +59,10 @@ function connect(config: StackConfig): Connected {
         storageClasses: { home: storage.home, hubDb: storage.hubDb },
         gpuAcceleratorType: gke.gpuAcceleratorType,
         sandboxedUserPool: cluster.gke.userPool.sandbox,
+        extraUserPools: poolTaints(cluster.gke.extraUserPools),
+        ...(gke.filestore === undefined
+          ? {}
+          : { filestore: { server: gke.filestore.address, path: `/${gke.filestore.share}` } }),
         // The class's reserved address calls the Compute Engine API that this stack's cluster enables.
         gcp: { project: gke.project, region: gke.region, after: gke.apis },
       };
@@ -53,6 +77,10 @@ function connect(config: StackConfig): Connected {
           storageClasses: { home: storage.home, hubDb: storage.hubDb },
           ...(gke.gpuAcceleratorType === undefined ? {} : { gpuAcceleratorType: gke.gpuAcceleratorType }),
           sandboxedUserPool: cluster.gke.userPool.sandbox,
+          ...(cluster.gke.extraUserPools.length === 0
+            ? {}
+            : { extraUserPools: poolTaints(cluster.gke.extraUserPools) }),
+          ...(gke.filestore === undefined ? {} : { filestore: gke.filestore }),
         },
       };
     }
@@ -73,6 +101,10 @@ function connect(config: StackConfig): Connected {
           gpuAcceleratorType: ref.getOutput("gpuAcceleratorType") as pulumi.Output<string | undefined>,
           // A cluster stack from before this output has no sandboxed pool.
           sandboxedUserPool: ref.getOutput("sandboxedUserPool").apply((s) => s === true),
+          // A cluster stack from before this output has no extra pools.
+          extraUserPools: ref.getOutput("extraUserPools").apply((p) => (p ?? {}) as Record<string, Taint>),
+          // Read only by a class that uses it: other classes need no Filestore on their cluster stack.
+          ...(usesFilestore(config) ? { filestore: filestoreOf(ref.getOutput("filestore")) } : {}),
           gcp: { project: output("project"), region: output("region") },
         },
       };
@@ -116,6 +148,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Input<unk
     hubUrl: hub.hubUrl,
     adminUrl: hub.adminUrl,
     namespace: hub.namespace,
+    // Read back by the next run (storage/homeStorage.ts), which refuses to move homes by accident.
+    [HOME_STORAGE_OUTPUT]: homeStorage(config.class),
     ...(exports === undefined ? {} : { kubeconfig: exports.kubeconfig }),
   };
 }

@@ -39,11 +39,13 @@ DEFAULT_SETTINGS_PATH = "/usr/local/etc/jupyterhub/hub-settings.json"
 SETTINGS_ENV = "CLASSHUB_SETTINGS"
 SCHEMA_PATH = Path(__file__).with_name("hub-settings.schema.json")
 
-# auth.type -> its auth section, and the list in it that admits students without a roster
+# auth.type -> its auth section, and the keys in it that admit students
+# without a roster (CILogon's are per identity provider, under "idps")
 RESTRICTIONS = {
-    "github": ("github", "allowedOrganizations"),
-    "google": ("google", "hostedDomain"),
-    "generic-oauth": ("genericOAuth", "allowedGroups"),
+    "github": ("github", ("allowedOrganizations",)),
+    "google": ("google", ("hostedDomain", "allowedDomains")),
+    "generic-oauth": ("genericOAuth", ("allowAll", "allowedDomains", "allowedGroups")),
+    "cilogon": ("cilogon", ("idps",)),
 }
 OAUTH_TYPES = tuple(RESTRICTIONS)
 
@@ -153,9 +155,11 @@ def _someone_can_log_in(s: dict) -> Problem | None:
     auth = s["auth"]
     restriction = []
     if auth["type"] in RESTRICTIONS:
-        section, key = RESTRICTIONS[auth["type"]]
-        restriction = auth[section][key]
-    if not auth["allowedUsers"] and not restriction:
+        section, keys = RESTRICTIONS[auth["type"]]
+        restriction = [auth[section][key] for key in keys]
+    if auth["type"] == "cilogon":
+        restriction = [i["allowAll"] or i["allowedDomains"] for i in auth["cilogon"]["idps"]]
+    if not auth["allowedUsers"] and not any(restriction):
         return (
             "auth.allowedUsers",
             "the roster is empty and no organization/domain/group restriction is set, "
@@ -186,6 +190,35 @@ def _auth_sections_match_type(s: dict) -> Problem | None:
     return None
 
 
+def _staff_groups_readable(s: dict) -> Problem | None:
+    """Staff roles come from the group claim: without one nobody would hold them."""
+    auth = s["auth"]
+    staff = auth["instructorGroups"] + auth["taGroups"]
+    if sorted(auth["staffGroups"]) != sorted(staff):
+        return (
+            "auth.staffGroups",
+            "must list exactly auth.instructorGroups and auth.taGroups",
+            auth["staffGroups"],
+        )
+    if not staff:
+        return None
+    section = {"generic-oauth": "genericOAuth", "cilogon": "cilogon"}.get(auth["type"])
+    if section is None or auth[section]["claimGroupsKey"] is None:
+        return (
+            "auth.staffGroups",
+            f"needs a group claim (auth.genericOAuth or auth.cilogon claimGroupsKey); "
+            f"auth.type {auth['type']} has none",
+            auth["staffGroups"],
+        )
+    if set(auth["instructorGroups"]) & set(auth["taGroups"]):
+        return (
+            "auth.taGroups",
+            "a group is both instructor and TA; give each group one role",
+            sorted(set(auth["instructorGroups"]) & set(auth["taGroups"])),
+        )
+    return None
+
+
 def _spawner_in_class_namespace(s: dict) -> Problem | None:
     if s["spawner"]["namespace"] != s["class"]["namespace"]:
         return (
@@ -197,16 +230,28 @@ def _spawner_in_class_namespace(s: dict) -> Problem | None:
 
 
 def _guarantees_within_limits(s: dict) -> Problem | None:
-    """Also after a profile's overrides: a null override keeps the class value."""
+    """Also after a profile's and a choice's overrides: null keeps the value below.
+
+    One option of a profile decides its resources (the TypeScript side checks),
+    so each choice is checked on top of its profile alone.
+    """
     spawner = s["spawner"]
-    places = [("spawner", spawner)] + [
-        (f"spawner.profiles[{i}].overrides", p["overrides"])
-        for i, p in enumerate(spawner["profiles"])
-    ]
-    for where, node in places:
+    places = [("spawner", [spawner])]
+    for i, p in enumerate(spawner["profiles"]):
+        at = f"spawner.profiles[{i}]"
+        places.append((f"{at}.overrides", [p["overrides"], spawner]))
+        places += [
+            (
+                f"{at}.options[{j}].choices[{k}].overrides",
+                [choice["overrides"], p["overrides"], spawner],
+            )
+            for j, option in enumerate(p["options"])
+            for k, choice in enumerate(option["choices"])
+        ]
+    for where, layers in places:
         for kind in ("cpu", "mem"):
             guarantee, limit = (
-                spawner[key] if node[key] is None else node[key]
+                next(layer[key] for layer in layers if layer[key] is not None)
                 for key in (f"{kind}Guarantee", f"{kind}Limit")
             )
             if guarantee > limit:
@@ -230,12 +275,32 @@ def _profiles_distinct(s: dict) -> Problem | None:
     return None
 
 
+def _choices_distinct(s: dict) -> Problem | None:
+    """KubeSpawner keys options and choices by name, and applies the one default choice."""
+    for i, p in enumerate(s["spawner"]["profiles"]):
+        names = [o["name"] for o in p["options"]]
+        for j, option in enumerate(p["options"]):
+            at = f"spawner.profiles[{i}].options[{j}]"
+            if option["name"] in names[:j]:
+                return f"{at}.name", "duplicate option name", option["name"]
+            slugs = [c["slug"] for c in option["choices"]]
+            for k, slug in enumerate(slugs):
+                if slug in slugs[:k]:
+                    return f"{at}.choices[{k}].slug", "duplicate choice slug", slug
+            defaults = [c["slug"] for c in option["choices"] if c["default"]]
+            if len(defaults) != 1:
+                return f"{at}.choices", "expected exactly one default choice", defaults
+    return None
+
+
 RULES: list[Callable[[dict], Problem | None]] = [
     _auth_sections_match_type,
     _someone_can_log_in,
+    _staff_groups_readable,
     _spawner_in_class_namespace,
     _guarantees_within_limits,
     _profiles_distinct,
+    _choices_distinct,
 ]
 
 

@@ -13,7 +13,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import classhub_auth
 import classhub_settings
+import classhub_storage
 from classhub_settings import secret
 
 c = get_config()  # noqa: F821 (provided by the traitlets config loader)
@@ -40,6 +42,8 @@ c.JupyterHub.cleanup_servers = False
 c.JupyterHub.concurrent_spawn_limit = require("hub.concurrentSpawnLimit")
 c.JupyterHub.active_server_limit = require("hub.activeServerLimit")  # 0 = no limit
 c.JupyterHub.allow_named_servers = require("hub.namedServers")
+# named servers a student may have, running or stopped (0 = no limit)
+c.JupyterHub.named_server_limit_per_user = require("hub.namedServerLimitPerUser")
 # How often the hub reads the proxy's routes, and restores any that are
 # missing: after a proxy restart, students' routes are back within this.
 c.JupyterHub.last_activity_interval = require("hub.lastActivityInterval")
@@ -48,6 +52,20 @@ c.JupyterHub.cookie_secret = secret("JPY_COOKIE_SECRET", hex64=True)
 c.CryptKeeper.keys = [secret("JUPYTERHUB_CRYPT_KEY", hex64=True)]
 
 c.JupyterHub.load_roles = []  # roles are appended below (auth, culler)
+
+# --- branding -------------------------------------------------------------
+
+# classhub's login template (mounted from the branding ConfigMap) extends
+# JupyterHub's login page with the course name and message; JupyterHub
+# renders it with autoescape on, so the message is shown as text.
+if get("branding"):
+    c.JupyterHub.template_paths = [require("branding.templateDir")]
+    c.JupyterHub.template_vars = {
+        "classhub_title": require("branding.title"),
+        "classhub_message": get("branding.message", ""),
+    }
+    if get("branding.logoFile"):
+        c.JupyterHub.logo_file = require("branding.logoFile")
 
 # --- proxy ----------------------------------------------------------------
 
@@ -60,11 +78,13 @@ c.ConfigurableHTTPProxy.auth_token = secret("CONFIGPROXY_AUTH_TOKEN")
 # --- auth -----------------------------------------------------------------
 
 AUTHENTICATORS = {
-    # value: JupyterHub's entry point name for the authenticator class
+    # value: JupyterHub's entry point name for the authenticator class, or
+    # classhub_auth's subclass that adds admission by domain
     "dummy": "dummy",  # dev stack only; the TypeScript side refuses it elsewhere
     "github": "github",
-    "google": "google",
-    "generic-oauth": "generic-oauth",
+    "google": classhub_auth.GoogleOAuthenticator,
+    "generic-oauth": classhub_auth.GenericOAuthenticator,
+    "cilogon": "cilogon",
 }
 auth_type = require("auth.type")
 c.JupyterHub.authenticator_class = AUTHENTICATORS[auth_type]
@@ -106,14 +126,44 @@ CLASS_ADMIN_SCOPES = [
 ]
 admins = sorted(require("auth.admins"))
 admin_access = require("hub.adminAccess")
+# Instructors by group hold whichever role the admins hold. Group lists are
+# exact too: a group taken out of the stack loses the role.
+instructor_groups = sorted(require("auth.instructorGroups"))
 c.Authenticator.admin_users = set()
-c.JupyterHub.load_roles.append({"name": "admin", "users": admins if admin_access else []})
+c.JupyterHub.load_roles.append(
+    {
+        "name": "admin",
+        "users": admins if admin_access else [],
+        "groups": instructor_groups if admin_access else [],
+    }
+)
 c.JupyterHub.load_roles.append(
     {
         "name": "class-admin",
         "description": "Class admins, without access to student servers",
         "scopes": CLASS_ADMIN_SCOPES,
         "users": [] if admin_access else admins,
+        "groups": [] if admin_access else instructor_groups,
+    }
+)
+# TAs (by group): the admin page, the users and their servers, which they may
+# start, stop and open; not adding or deleting users, editing groups, roles
+# or services, or shutting the hub down.
+CLASS_TA_SCOPES = [
+    "admin-ui",
+    "list:users",
+    "read:users",
+    "list:groups",
+    "read:groups",
+    "servers",
+    "access:servers",
+]
+c.JupyterHub.load_roles.append(
+    {
+        "name": "class-ta",
+        "description": "Teaching assistants: students' servers and the admin page",
+        "scopes": CLASS_TA_SCOPES,
+        "groups": sorted(require("auth.taGroups")),
     }
 )
 
@@ -138,8 +188,11 @@ if auth_type == "google":
     # (With one hosted domain OAuthenticator would strip "@domain", and
     # "instructor@berkeley.edu" would log in as "instructor", not an admin.)
     c.GoogleOAuthenticator.strip_domain = False
-    if not require("auth.allowedUsers"):
+    if require("auth.google.hostedDomain") and not require("auth.allowedUsers"):
         c.GoogleOAuthenticator.allow_all = True
+    # The domain plus the roster's outsiders: no hosted_domain, and members of
+    # these Workspace domains (the hd claim) admitted besides the allow-list.
+    c.GoogleOAuthenticator.allowed_domains = set(require("auth.google.allowedDomains"))
 
 if auth_type == "generic-oauth":
     c.GenericOAuthenticator.login_service = require("auth.genericOAuth.loginService")
@@ -155,7 +208,34 @@ if auth_type == "generic-oauth":
         c.GenericOAuthenticator.auth_state_groups_key = "oauth_user." + require(
             "auth.genericOAuth.claimGroupsKey"
         )
-        c.GenericOAuthenticator.allowed_groups = set(require("auth.genericOAuth.allowedGroups"))
+        # staff log in through their groups, like the allowed groups' members
+        c.GenericOAuthenticator.allowed_groups = set(
+            require("auth.genericOAuth.allowedGroups")
+        ) | set(require("auth.staffGroups"))
+    # said explicitly in the stack (allowAll), never implied by an empty roster
+    c.GenericOAuthenticator.allow_all = require("auth.genericOAuth.allowAll")
+    # by the domain of the (verified) email claim
+    c.GenericOAuthenticator.allowed_domains = set(require("auth.genericOAuth.allowedDomains"))
+
+if auth_type == "cilogon":
+    # Only these identity providers are offered; each names its username
+    # claim (eppn or email: user@domain, as the roster lists them) and may
+    # admit all its users, or those of some domains (of that claim).
+    c.CILogonOAuthenticator.idps = {
+        idp["entityId"]: {
+            "username_derivation": {"username_claim": idp["usernameClaim"]},
+            "allow_all": idp["allowAll"],
+            "allowed_domains": idp["allowedDomains"],
+        }
+        for idp in require("auth.cilogon.idps")
+    }
+    if get("auth.cilogon.claimGroupsKey"):
+        # CILogon keeps the userinfo response in auth_state under "cilogon_user"
+        c.CILogonOAuthenticator.manage_groups = True
+        c.CILogonOAuthenticator.auth_state_groups_key = "cilogon_user." + require(
+            "auth.cilogon.claimGroupsKey"
+        )
+        c.CILogonOAuthenticator.allowed_groups = set(require("auth.staffGroups"))
 
 # --- spawner --------------------------------------------------------------
 
@@ -171,6 +251,11 @@ c.KubeSpawner.start_timeout = require("spawner.startTimeout")
 c.KubeSpawner.http_timeout = require("spawner.httpTimeout")
 c.KubeSpawner.default_url = require("spawner.defaultUrl")
 c.KubeSpawner.environment = require("spawner.environment")
+# None: the image's own command and working directory. KubeSpawner appends
+# args only to an explicit cmd (the TypeScript side refuses args without one).
+c.KubeSpawner.cmd = get("spawner.cmd")
+c.KubeSpawner.args = require("spawner.args")
+c.KubeSpawner.working_dir = get("spawner.workingDir")
 # must match the pod selector of the single-user NetworkPolicy
 c.KubeSpawner.extra_labels = require("spawner.extraLabels")
 c.KubeSpawner.node_selector = require("spawner.nodeSelector")
@@ -198,26 +283,58 @@ c.KubeSpawner.pod_security_context = {
 # students' pods get no Kubernetes API credentials
 c.KubeSpawner.automount_service_account_token = False
 
-# Profiles: null overrides keep the class default; profile tolerations add to
-# the class ones; GPUs are an extended resource (limit and request).
+# Profiles, and the choices within them (profile_options): a null override
+# keeps the value below it (the class's, then the profile's). KubeSpawner
+# merges dict overrides (node selector, environment) into the value below and
+# replaces lists, so tolerations are given whole: those below plus their own.
+# GPUs are an extended resource (limit and request).
+OVERRIDE_TRAITS = (
+    ("image", "image"),
+    ("cpuGuarantee", "cpu_guarantee"),
+    ("cpuLimit", "cpu_limit"),
+    ("memGuarantee", "mem_guarantee"),
+    ("memLimit", "mem_limit"),
+    ("nodeSelector", "node_selector"),
+    ("environment", "environment"),
+    ("defaultUrl", "default_url"),
+    ("cmd", "cmd"),
+    ("args", "args"),
+    ("workingDir", "working_dir"),
+)
+
+
+def override_of(overrides, tolerations_below):
+    """The kubespawner_override of one profile or choice."""
+    override = {
+        trait: overrides[key] for key, trait in OVERRIDE_TRAITS if overrides.get(key) is not None
+    }
+    if overrides["tolerations"] is not None:
+        override["tolerations"] = tolerations_below + overrides["tolerations"]
+    return override
+
+
+def options_of(profile, tolerations_below):
+    """KubeSpawner's profile_options: each option's choices, one of them the default."""
+    return {
+        option["name"]: {
+            "display_name": option["displayName"],
+            "choices": {
+                choice["slug"]: {
+                    "display_name": choice["displayName"],
+                    "default": choice["default"],
+                    "kubespawner_override": override_of(choice["overrides"], tolerations_below),
+                }
+                for choice in option["choices"]
+            },
+        }
+        for option in profile["options"]
+    }
+
+
 profile_list = []
 for profile in require("spawner.profiles"):
     overrides = profile["overrides"]
-    kubespawner_override = {}
-    for key, trait in (
-        ("image", "image"),
-        ("cpuGuarantee", "cpu_guarantee"),
-        ("cpuLimit", "cpu_limit"),
-        ("memGuarantee", "mem_guarantee"),
-        ("memLimit", "mem_limit"),
-        ("nodeSelector", "node_selector"),  # KubeSpawner merges it into the class one
-    ):
-        if overrides[key] is not None:
-            kubespawner_override[trait] = overrides[key]
-    if overrides["tolerations"] is not None:
-        kubespawner_override["tolerations"] = (
-            require("spawner.tolerations") + overrides["tolerations"]
-        )
+    kubespawner_override = override_of(overrides, require("spawner.tolerations"))
     # Each profile states its runtime (the GPU pool is never sandboxed). KubeSpawner
     # merges dict overrides into the class value, and None removes the key.
     kubespawner_override["extra_pod_config"] = {"runtimeClassName": overrides["runtimeClassName"]}
@@ -232,26 +349,83 @@ for profile in require("spawner.profiles"):
             "description": profile["description"],
             "default": profile["default"],
             "kubespawner_override": kubespawner_override,
+            "profile_options": options_of(
+                profile, require("spawner.tolerations") + (overrides["tolerations"] or [])
+            ),
         }
     )
 c.KubeSpawner.profile_list = profile_list  # [] = no profile page
 
 # --- storage --------------------------------------------------------------
 
-c.KubeSpawner.storage_pvc_ensure = True
+shared = get("storage.shared")
+c.KubeSpawner.storage_pvc_ensure = shared is None
 c.KubeSpawner.storage_class = get("storage.storageClass")  # None = cluster default
 c.KubeSpawner.storage_capacity = require("storage.capacity")
 c.KubeSpawner.storage_access_modes = ["ReadWriteOnce"]
+# Also with shared homes: the per-student claim's name is what the shared
+# hook looks for, to refuse a student whose files are still on their own disk.
 c.KubeSpawner.pvc_name_template = require("storage.pvcNameTemplate")
 c.KubeSpawner.volumes = [
     {
         "name": require("storage.volumeName"),
-        "persistentVolumeClaim": {"claimName": "{pvc_name}"},
+        "persistentVolumeClaim": {
+            "claimName": "{pvc_name}" if shared is None else shared["claimName"]
+        },
     }
 ]
 c.KubeSpawner.volume_mounts = [
     {"name": require("storage.volumeName"), "mountPath": require("storage.mountPath")}
 ]
+if shared is not None:
+    # One volume for the class: each home is a folder of it (subPath), which
+    # the hub creates as uid 1000; staff get the course folder writable and,
+    # if the class allows it, every home.
+    c.KubeSpawner.volume_mounts = require("storage.shared.studentMounts")
+    # kubelet hands a volume it can own (block, local) to the fsGroup at each
+    # mount; on the class's one volume only while its root differs, never
+    # by walking every student's files at every start.
+    c.KubeSpawner.pod_security_context = {
+        **c.KubeSpawner.pod_security_context,
+        "fsGroupChangePolicy": "OnRootMismatch",
+    }
+    c.KubeSpawner.pre_spawn_hook = classhub_storage.make_pre_spawn_hook(
+        require("storage.shared.staffMounts"),
+        require("storage.volumeName"),
+        set(require("auth.admins")),
+        set(get("auth.staffGroups", [])),
+    )
+    c.KubeSpawner.modify_pod_hook = classhub_storage.make_modify_pod_hook(
+        require("storage.shared.hubMountPath"),
+        require("storage.volumeName"),
+        require("storage.mountPath"),
+    )
+# Files of classhub:class.files, from their ConfigMap: each key mounted
+# read-only at its own path. Added to the volumes above, never in their place.
+if get("storage.files"):
+    files = require("storage.files")
+    c.KubeSpawner.volumes = [
+        *c.KubeSpawner.volumes,
+        {
+            "name": files["volumeName"],
+            "configMap": {
+                "name": files["configMap"],
+                "items": [
+                    {"key": item["key"], "path": item["key"], "mode": item["mode"]}
+                    for item in files["items"]
+                ],
+            },
+        },
+    ]
+    c.KubeSpawner.volume_mounts = c.KubeSpawner.volume_mounts + [
+        {
+            "name": files["volumeName"],
+            "mountPath": item["path"],
+            "subPath": item["key"],
+            "readOnly": True,
+        }
+        for item in files["items"]
+    ]
 # KubeSpawner's default (True) deletes a student's home PVC when the user is
 # deleted from the hub. Homes outlive hub users; removing them is a decision
 # for a person, not a side effect of cleaning up the user list.

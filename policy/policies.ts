@@ -2,6 +2,7 @@
 // index.ts starts the pack's gRPC server.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { disallowOpenAuthentication } from "./auth/disallowOpenAuthentication";
+import { disallowPublicIdentityProviderAdmission } from "./auth/disallowPublicIdentityProviderAdmission";
 import { requireHubAdmins } from "./auth/requireHubAdmins";
 import { requireLoginRestriction } from "./auth/requireLoginRestriction";
 import { disallowUnapprovedGpus } from "./cost/disallowUnapprovedGpus";
@@ -9,6 +10,7 @@ import { enforceNodePoolCeilings } from "./cost/enforceNodePoolCeilings";
 import { enforceStudentResourceCeilings } from "./cost/enforceStudentResourceCeilings";
 import { requireIdleCulling } from "./cost/requireIdleCulling";
 import { requireResourceLimits } from "./cost/requireResourceLimits";
+import { enforceRetainPersistentVolumes } from "./data/enforceRetainPersistentVolumes";
 import { enforceRetainStorageClasses } from "./data/enforceRetainStorageClasses";
 import { requireRetainedVolumeClaims } from "./data/requireRetainedVolumeClaims";
 import { disallowDefaultComputeServiceAccount } from "./gke/disallowDefaultComputeServiceAccount";
@@ -48,8 +50,13 @@ export const security = [
   enforceNamespacedRbac,
   disallowSecretsInConfigMaps,
 ];
-export const authentication = [disallowOpenAuthentication, requireHubAdmins, requireLoginRestriction];
-export const dataSafety = [enforceRetainStorageClasses, requireRetainedVolumeClaims];
+export const authentication = [
+  disallowOpenAuthentication,
+  requireHubAdmins,
+  requireLoginRestriction,
+  disallowPublicIdentityProviderAdmission,
+];
+export const dataSafety = [enforceRetainStorageClasses, enforceRetainPersistentVolumes, requireRetainedVolumeClaims];
 export const gke = [
   requirePrivateNodes,
   requireWorkloadIdentity,

@@ -9,13 +9,11 @@ NODE_VERSION=22.23.5
 PULUMI_VERSION=v3.276.0             # CLI and language host; matches @pulumi/pulumi in package.json
 KUBE_VERSION=v1.35.4                # kube-apiserver, kube-controller-manager, kubectl (k8s.io/kubernetes)
 ETCD_VERSION=v3.6.16                # go.etcd.io/etcd/server/v3 (kube 1.35 uses etcd 3.6 clients)
-# Version the Kubernetes plugin is built and installed as: the one
-# @pulumi/kubernetes in package.json asks the engine for.
-K8S_PROVIDER_VERSION=4.34.2
-# Source it is built from: the only version of
-# github.com/pulumi/pulumi-kubernetes/provider/v4 the Go module proxy serves
-# (commit f47bc2d6f199 = upstream tag v4.25.0). Keep in sync with
-# toolchain/pulumi-resource-kubernetes/go.mod.
+# The Kubernetes provider: @pulumi/kubernetes in package.json pins this version, so the engine asks for the
+# provider it is, here and for anyone who downloads upstream's plugin. The local build compiles it from the one
+# version of github.com/pulumi/pulumi-kubernetes/provider/v4 the Go module proxy serves, a pseudo-version of
+# upstream tag v4.25.0 (commit f47bc2d6f199). Keep in sync with toolchain/pulumi-resource-kubernetes/go.mod.
+K8S_PROVIDER_VERSION=4.25.0
 K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 RANDOM_PROVIDER_VERSION=4.21.2      # @pulumi/random; local stand-in plugin, see toolchain/README.md
 

@@ -2,12 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readApiServer } from "../cluster/apiServer";
 import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
-import { classSize, hubSettings } from "../hub/settings";
+import { hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
 import type { GcpPlace } from "../proxy/Proxy";
 import { platformContainers } from "../jupyterhub/manifests";
+import { hubContainer, proxyContainer } from "../jupyterhub/sizing";
+import { hubSharedStorage } from "../hub/sharedStorage";
 import { ClassNamespace } from "../namespace/ClassNamespace";
-import { CORE_NODES } from "../placement";
+import { SharedHomes } from "../storage/SharedHomes";
+import { type NfsExport, sharedCapacity } from "../storage/sharedManifests";
+import { CORE_NODES, type Taint } from "../placement";
 
 /** The cluster a class runs on, however it was found. */
 export interface ClusterTarget {
@@ -23,6 +27,10 @@ export interface ClusterTarget {
   sandboxedUserPool?: pulumi.Input<boolean>;
   /** Project and region, for the reserved public address on GKE. */
   gcp?: GcpPlace;
+  /** The cluster's extra user pools and their taints, by name; undefined on a cluster classhub did not create. */
+  extraUserPools?: pulumi.Input<Record<string, Taint>>;
+  /** The cluster's Filestore share, for classes with classhub:class.storage.shared.filestore. */
+  filestore?: NfsExport;
 }
 
 export interface ClassHubArgs {
@@ -55,14 +63,26 @@ export class ClassHub extends pulumi.ComponentResource {
       { class: cls, platform: platformContainers(cls), provider: cluster.provider },
       { parent: this },
     );
+    const homes = sharedExport(cls, cluster, this);
+    const shared =
+      homes === undefined
+        ? []
+        : [
+            new SharedHomes(
+              `${name}-shared`,
+              { namespace: cls.namespace, nfs: homes, capacity: sharedCapacity(cls), provider: cluster.provider },
+              { parent: this, dependsOn: [ns] },
+            ),
+          ];
     const settings = pulumi
-      .all([cluster.storageClasses.home, cluster.gpuAcceleratorType, cluster.sandboxedUserPool])
-      .apply(([home, gpu, sandboxed]) =>
+      .all([cluster.storageClasses.home, cluster.gpuAcceleratorType, cluster.sandboxedUserPool, cluster.extraUserPools])
+      .apply(([home, gpu, sandboxed, pools]) =>
         hubSettings(cls, {
           userPool: cluster.gke,
           homeStorageClass: home,
           gpuAcceleratorType: gpu,
           sandboxedUserPool: sandboxed ?? false,
+          extraUserPools: pools,
         }),
       );
     const type = serviceType(cls, args.clusterConfig);
@@ -74,7 +94,13 @@ export class ClassHub extends pulumi.ComponentResource {
         oauthClientSecret: args.oauthClientSecret,
         dbStorageClass: cluster.storageClasses.hubDb,
         coreNodeSelector: cluster.gke ? CORE_NODES : undefined,
-        hub: { image: cls.hub.image },
+        hub: {
+          image: cls.hub.image,
+          shared: hubSharedStorage(cls),
+          resources: hubContainer(cls),
+          databaseSize: cls.hub.databaseSize,
+          branding: cls.branding,
+        },
         proxy: {
           image: cls.proxy.image,
           serviceType: type,
@@ -82,12 +108,14 @@ export class ClassHub extends pulumi.ComponentResource {
           hostname: cls.hostname,
           tls: cls.tls,
           gcp: cluster.gcp,
-          students: classSize(cls),
+          resources: proxyContainer(cls),
         },
+        egress: cls.egress,
+        files: cls.files,
         apiServer: readApiServer(`${name}-api-server`, { parent: this, provider: cluster.provider }),
         provider: cluster.provider,
       },
-      { parent: this, dependsOn: [ns] },
+      { parent: this, dependsOn: [ns, ...shared] },
     );
 
     this.namespace = ns.name;
@@ -111,4 +139,19 @@ function hubUrl(
   if (type === "NodePort") return nodePort.apply((port) => `http://localhost:${port ?? cls.nodePort}/`);
   if (type === "LoadBalancer") return ingress.apply((address) => `http://${address ?? "<pending load balancer>"}/`);
   return pulumi.output("http://localhost:8000/");
+}
+
+/** The NFS export classhub makes the class's shared volume of; undefined for per-student disks or a given claim. */
+function sharedExport(cls: ClassConfig, cluster: ClusterTarget, parent: pulumi.Resource): NfsExport | undefined {
+  const shared = cls.storage.shared;
+  if (shared === undefined || "claim" in shared) return undefined;
+  if ("nfs" in shared) return { server: shared.nfs.server, path: shared.nfs.path };
+  if (cluster.filestore === undefined) {
+    throw new pulumi.ResourceError(
+      "classhub:class.storage.shared.filestore: this class's cluster has no Filestore instance; set " +
+        "classhub:cluster.gke.filestore on the stack that creates the cluster, or use shared.nfs or shared.claim",
+      parent,
+    );
+  }
+  return cluster.filestore;
 }

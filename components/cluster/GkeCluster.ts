@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GkeConfig } from "../config/schema";
 import { gkeProblems } from "../config/clusterRules";
+import { FILESTORE_API, FILESTORE_SHARE, filestoreArgs } from "./filestore";
 import {
   apiName,
   clusterArgs,
@@ -51,6 +52,8 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly region: string;
   /** The GPU pool's accelerator, e.g. nvidia-tesla-t4; undefined without a GPU pool. */
   public readonly gpuAcceleratorType: string | undefined;
+  /** The Filestore share for classes' shared homes (classhub:cluster.gke.filestore); undefined without one. */
+  public readonly filestore: { address: pulumi.Output<string>; share: string } | undefined;
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("classhub:cluster:GkeCluster", name, {}, opts);
@@ -71,6 +74,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     const subnetwork = new gcp.compute.Subnetwork(`${name}-nodes`, subnetworkArgs(config, names, network.id), gcpOpts);
     const router = new gcp.compute.Router(`${name}-router`, routerArgs(config, names, network.id), gcpOpts);
     const nat = new gcp.compute.RouterNat(`${name}-nat`, routerNatArgs(config, names, router.name), gcpOpts);
+    this.filestore = config.filestore === undefined ? undefined : this.files(name, config, names, network);
 
     const nodeAccount = new gcp.serviceaccount.Account(`${name}-nodes`, nodeServiceAccountArgs(config, names), gcpOpts);
     const roles = nodeRoleArgs(config, nodeAccount.member).map(
@@ -104,8 +108,8 @@ export class GkeCluster extends pulumi.ComponentResource {
       cluster: cluster.name,
       serviceAccountEmail: nodeAccount.email,
     }).map(
-      ({ kind, args: poolArgs }) =>
-        new gcp.container.NodePool(`${name}-${kind}`, poolArgs, {
+      ({ name: pool, args: poolArgs }) =>
+        new gcp.container.NodePool(`${name}-${pool}`, poolArgs, {
           parent: this,
           // Pools have fixed names, so a replacement must delete the old pool first.
           deleteBeforeReplace: true,
@@ -142,5 +146,23 @@ export class GkeCluster extends pulumi.ComponentResource {
       endpoint: this.endpoint,
       kubeconfig: this.kubeconfig,
     });
+  }
+
+  /** The Filestore instance in the cluster's VPC, after its API; protected like the cluster: it holds homes. */
+  private files(
+    name: string,
+    config: GkeConfig,
+    names: ReturnType<typeof resourceNames>,
+    network: gcp.compute.Network,
+  ) {
+    const api = new gcp.projects.Service(`${name}-api-${apiName(FILESTORE_API)}`, serviceArgs(config, FILESTORE_API), {
+      parent: this,
+    });
+    const instance = new gcp.filestore.Instance(`${name}-files`, filestoreArgs(config, config.filestore!, names), {
+      parent: this,
+      dependsOn: [...this.apis, api, network],
+      protect: config.deletionProtection,
+    });
+    return { address: instance.networks.apply((n) => n[0].ipAddresses[0]), share: FILESTORE_SHARE };
   }
 }

@@ -4,7 +4,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GkeConfig } from "../config/schema";
-import { CORE_NODES, GPU_TAINT, gkeTaint, USER_NODES, USER_TAINT } from "../placement";
+import { CORE_NODES, extraPoolTaint, GPU_TAINT, gkeTaint, USER_NODES, USER_TAINT } from "../placement";
 import { defaultBootDisk } from "./machines";
 import type { GkeNames } from "./names";
 import { SECONDARY_RANGES } from "./network";
@@ -123,17 +123,23 @@ export interface NodePoolRefs {
   serviceAccountEmail: pulumi.Input<string>;
 }
 
-/** The node pools of a cluster: core (hub, proxy, system pods), user (student servers) and, if set, gpu. */
+/**
+ * The node pools of a cluster: core (hub, proxy, system pods), user (student servers), gpu if set, and the extra
+ * user pools, each under its own name.
+ */
 export function nodePools(
   config: GkeConfig,
   refs: NodePoolRefs,
-): { kind: PoolKind; args: gcp.container.NodePoolArgs }[] {
-  const pools: { kind: PoolKind; args: gcp.container.NodePoolArgs }[] = [
-    { kind: "core", args: nodePoolArgs(config, "core", refs) },
-    { kind: "user", args: nodePoolArgs(config, "user", refs) },
+): { kind: PoolKind | "extra"; name: string; args: gcp.container.NodePoolArgs }[] {
+  const kinds: PoolKind[] = config.gpuPool === undefined ? ["core", "user"] : ["core", "user", "gpu"];
+  return [
+    ...kinds.map((kind) => ({ kind, name: kind, args: nodePoolArgs(config, kind, refs) })),
+    ...config.extraUserPools.map(({ name }) => ({
+      kind: "extra" as const,
+      name,
+      args: nodePoolArgs(config, name, refs),
+    })),
   ];
-  if (config.gpuPool !== undefined) pools.push({ kind: "gpu", args: nodePoolArgs(config, "gpu", refs) });
-  return pools;
 }
 
 type PoolConfig = GkeConfig["corePool"] &
@@ -146,8 +152,26 @@ function poolConfig(config: GkeConfig, kind: PoolKind): PoolConfig {
   return pool;
 }
 
-export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRefs) {
-  const pool = poolConfig(config, kind);
+/** The pool `name`: core, user, gpu, or one of the extra user pools, which also carry their own taint. */
+export function nodePoolArgs(config: GkeConfig, name: PoolKind | string, refs: NodePoolRefs) {
+  const extra = config.extraUserPools.find((pool) => pool.name === name);
+  if (extra !== undefined) {
+    // Sandboxed like the user pool, so that the class's runtime class fits every user node.
+    const pool = { ...extra, sandbox: config.userPool.sandbox };
+    return poolArgs(config, name, pool, [gkeTaint(USER_TAINT), gkeTaint(extraPoolTaint(extra))], refs);
+  }
+  const kind = name as PoolKind;
+  return poolArgs(config, kind, poolConfig(config, kind), poolTaints(kind), refs);
+}
+
+/** A pool named `name`; every pool but core is for student servers (USER_NODES). */
+function poolArgs(
+  config: GkeConfig,
+  name: string,
+  pool: PoolConfig,
+  taints: ReturnType<typeof poolTaints>,
+  refs: NodePoolRefs,
+) {
   // A regional cluster spreads each pool over three zones unless nodeLocations says otherwise.
   const zones = config.nodeLocations?.length ?? 3;
   return {
@@ -155,7 +179,7 @@ export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRe
     location: config.region,
     cluster: refs.cluster,
     // Unique within the cluster, and readable in node names (gke-<cluster>-<pool>-...).
-    name: kind,
+    name,
     // Per zone. Enough nodes to meet minNodes from the start: the autoscaler adds nodes only for pending pods.
     initialNodeCount: Math.ceil(pool.minNodes / zones),
     // Totals across zones, as the stack file's minNodes and maxNodes mean.
@@ -170,10 +194,10 @@ export function nodePoolArgs(config: GkeConfig, kind: PoolKind, refs: NodePoolRe
       diskSizeGb: pool.diskSizeGb,
       diskType: pool.diskType ?? defaultBootDisk(pool.machineType),
       spot: pool.spot,
-      labels: kind === "core" ? CORE_NODES : USER_NODES,
+      labels: name === "core" ? CORE_NODES : USER_NODES,
       // GKE taints GPU nodes itself only when they join a cluster that already has other pools; declared here,
       // the GPU taint is there from the first node. Pods that request a GPU tolerate it automatically.
-      ...(kind === "core" ? {} : { taints: poolTaints(kind) }),
+      ...(taints.length === 0 ? {} : { taints }),
       // GKE Sandbox needs Container-Optimized OS with containerd; GKE taints these nodes for RuntimeClass gvisor.
       ...(pool.sandbox === true ? { imageType: "COS_CONTAINERD", sandboxConfig: { type: "GVISOR" } } : {}),
       ...(pool.acceleratorType === undefined

@@ -1,131 +1,20 @@
 // Rules for classhub:class that span several keys or depend on the cluster, beyond what the zod schema checks.
 // Each family is one small function; classProblems runs them all, so a stack file shows every problem at once.
 import { platformContainers } from "../jupyterhub/manifests";
+import { platformSizeProblems } from "../jupyterhub/sizing";
+import { operatorProblems } from "./operatorRules";
 import { platformTotals } from "../namespace/manifests";
 import { bytes, formatBytes, formatCpu, millicores } from "../quantity";
-import { problem, show } from "./errors";
-import {
-  type ClassConfig,
-  type ClusterConfig,
-  EMAIL,
-  GITHUB_LOGIN,
-  type Resources,
-  type ServiceType,
-  USERNAME,
-} from "./schema";
+import { admissionProblems, loginProblems, type Report } from "./authRules";
+import { problem } from "./errors";
+import { poolsOf, serverProblems } from "./serverRules";
+import { storageProblems } from "./storageRules";
+import type { ClassConfig, ClusterConfig, Resources, ServiceType } from "./schema";
 
-/** Stacks where dummy login (anyone with any password) is allowed. */
-export const DEV_STACKS = /^dev(-[\w.-]*)?$/;
+export { DEV_STACKS } from "./authRules";
+
 /** Kubernetes names (namespaces, label values) hold at most 63 characters. */
 const NAME_MAX = 63;
-
-type Report = (key: string, value: unknown, message: string) => void;
-
-/** What the class's logins look like: email addresses, GitHub logins or plain usernames. */
-function loginPattern(cls: ClassConfig): [RegExp, string] {
-  const auth = cls.auth;
-  if (auth.type === "google" || (auth.type === "generic-oauth" && auth.usernameClaim === "email"))
-    return [EMAIL, "an email address"];
-  if (auth.type === "github") return [GITHUB_LOGIN, "a GitHub login"];
-  return [USERNAME, "a username: lowercase letters, digits, '.', '_' or '-'"];
-}
-
-function listedOnce(report: Report, key: string, values: string[], what: string) {
-  const seen = new Set<string>();
-  for (const value of values) {
-    if (seen.has(value)) report(key, value, `listed twice; list each ${what} once`);
-    seen.add(value);
-  }
-}
-
-/** Admins and roster: well-formed for the authenticator, each once, and able to pass its domain check. */
-function loginProblems(cls: ClassConfig, report: Report) {
-  const [pattern, what] = loginPattern(cls);
-  for (const list of ["admins", "roster"] as const) {
-    cls[list].forEach((user, i) => {
-      if (!pattern.test(user)) report(`${list}[${i}]`, user, `expected ${what}`);
-    });
-    listedOnce(report, list, cls[list], "user");
-  }
-  const auth = cls.auth;
-  if (auth.type === "google" && auth.hostedDomain.length > 0) {
-    // OAuthenticator blocks an account whose Google Workspace domain (the hd claim) is not a hosted domain
-    // before it reads the allow-list, so a listed user of another domain could never log in.
-    const domains = auth.hostedDomain;
-    for (const list of ["admins", "roster"] as const) {
-      cls[list].forEach((user, i) => {
-        if (pattern.test(user) && !domains.includes(user.split("@")[1])) {
-          report(
-            `${list}[${i}]`,
-            user,
-            `is outside auth.hostedDomain ${show(domains)}, and Google login refuses other domains before it reads ` +
-              `the ${list}; list the person's ${domains.join(" or ")} account, or drop auth.hostedDomain and rely on the roster`,
-          );
-        }
-      });
-    }
-  }
-}
-
-/** Who may log in at all: dummy only on dev stacks; OAuth with its secret, a callback hostname and a restriction. */
-function admissionProblems(cls: ClassConfig, stack: string, hasOauthClientSecret: boolean, report: Report): string[] {
-  const auth = cls.auth;
-  const unkeyed: string[] = [];
-  if (auth.type === "dummy") {
-    if (!DEV_STACKS.test(stack)) {
-      report(
-        "auth.type",
-        "dummy",
-        `dummy lets anyone in and is allowed only on dev stacks, not '${stack}'; use github, google or generic-oauth`,
-      );
-    }
-    if (cls.roster.length === 0) {
-      report("roster", [], "is empty: with dummy login only the roster and the admins may log in; add students");
-    }
-    return unkeyed;
-  }
-  if (!hasOauthClientSecret) {
-    unkeyed.push(
-      `classhub:oauthClientSecret: required with auth type ${auth.type}; run 'pulumi config set --secret classhub:oauthClientSecret <secret>'`,
-    );
-  }
-  if (cls.hostname === undefined) {
-    report(
-      "hostname",
-      undefined,
-      `required with auth type ${auth.type}: the OAuth callback URL is https://<hostname>/hub/oauth_callback`,
-    );
-  }
-  const [restrictionKey, restriction, what] =
-    auth.type === "github"
-      ? ["allowedOrganizations", auth.allowedOrganizations, "organization"]
-      : auth.type === "google"
-        ? ["hostedDomain", auth.hostedDomain, "domain"]
-        : ["allowedGroups", auth.allowedGroups, "group"];
-  listedOnce(report, `auth.${restrictionKey}`, restriction, what);
-  if (auth.type === "generic-oauth" && auth.allowedGroups.length > 0 && auth.claimGroupsKey === undefined) {
-    report(
-      "auth.allowedGroups",
-      auth.allowedGroups,
-      "needs auth.claimGroupsKey, the user-info claim that lists a user's groups (e.g. groups)",
-    );
-  }
-  if (cls.roster.length === 0 && restriction.length === 0) {
-    report(
-      "roster",
-      [],
-      "is empty and no organization, domain or group is allowed: nobody could log in; add students or a restriction",
-    );
-  }
-  if (cls.roster.length === 0 && cls.expectedStudents === undefined) {
-    report(
-      "expectedStudents",
-      undefined,
-      "required when students are admitted by organization, domain or group; it sizes the quota and spawn limits",
-    );
-  }
-  return unkeyed;
-}
 
 /** Guarantees within limits, for the class and each profile; a quota that admits the hub, the proxy and a student. */
 function resourceProblems(cls: ClassConfig, report: Report) {
@@ -236,7 +125,11 @@ export function classProblems(cls: ClassConfig, context: ClassContext): string[]
   loginProblems(cls, report);
   const unkeyed = admissionProblems(cls, context.stack, context.hasOauthClientSecret, report);
   resourceProblems(cls, report);
+  platformSizeProblems(cls, report);
+  operatorProblems(cls, report);
   profileProblems(cls, context.cluster, report);
   placementProblems(cls, context.cluster, context.explicitNamespace, report);
+  storageProblems(cls, context.cluster, report);
+  out.push(...serverProblems(cls, poolsOf(context.cluster)));
   return [...out, ...unkeyed];
 }

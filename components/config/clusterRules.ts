@@ -25,15 +25,27 @@ function address(n: number): string {
 
 const problem = (key: string, value: unknown, message: string) => formatProblem(`${KEY}.${key}`, [], value, message);
 
+/** Every pool of the config by its stack-file key, e.g. `userPool` or `extraUserPools[0]`. */
+function poolsByKey(config: GkeConfig) {
+  return {
+    corePool: config.corePool,
+    userPool: config.userPool,
+    gpuPool: config.gpuPool,
+    ...Object.fromEntries(config.extraUserPools.map((pool, i) => [`extraUserPools[${i}]`, pool])),
+  };
+}
+
 /** Everything wrong with a validated GKE config, one message per problem naming the stack-file key. */
 export function gkeProblems(config: GkeConfig): string[] {
   const out: string[] = [];
 
-  const pools = {
-    corePool: config.corePool,
-    userPool: config.userPool,
-    gpuPool: config.gpuPool,
-  };
+  const pools = poolsByKey(config);
+  const names = config.extraUserPools.map((pool) => pool.name);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) {
+      out.push(problem(`extraUserPools[${i}].name`, name, "is used twice; each pool needs its own name"));
+    }
+  });
   for (const [key, pool] of Object.entries(pools)) {
     if (pool !== undefined && pool.minNodes > pool.maxNodes) {
       out.push(
@@ -93,8 +105,7 @@ function machineProblems(config: GkeConfig): string[] {
   if (gpu !== undefined && fit !== undefined && !fit.prefixes.some((p) => gpu.machineType.startsWith(p))) {
     out.push(problem("gpuPool.machineType", gpu.machineType, `${gpu.acceleratorType} needs ${fit.needs}`));
   }
-  const pools = { corePool: config.corePool, userPool: config.userPool, gpuPool: config.gpuPool };
-  for (const [key, pool] of Object.entries(pools)) {
+  for (const [key, pool] of Object.entries(poolsByKey(config))) {
     const family = pool === undefined ? "" : machineFamily(pool.machineType);
     const disks = BOOT_DISKS[family];
     if (pool?.diskType !== undefined && disks !== undefined && !disks.includes(pool.diskType)) {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { classProblems } from "./classRules";
 import { gkeProblems } from "./clusterRules";
 import { ConfigError, problem, zodProblems } from "./errors";
+import { branding, type Reader, serverFiles } from "./sources";
 import { type ClassConfig, type ClusterConfig, classSchema, clusterSchema } from "./schema";
 
 export { ConfigError } from "./errors";
@@ -29,8 +30,10 @@ export interface RawConfig {
   hasOauthClientSecret: boolean;
   /** Every classhub:* key present, to catch typos in key names. */
   keys: string[];
-  /** Reads rosterFile; injected so that validation stays pure. */
+  /** Reads rosterFile and the files' sources; injected so that validation stays pure. */
   readFile?: (file: string) => string;
+  /** Reads the branding's logo. */
+  readBytes?: (file: string) => Uint8Array;
 }
 
 export const CONFIG_KEYS = ["classhub:cluster", "classhub:class", "classhub:oauthClientSecret"];
@@ -68,11 +71,20 @@ export function parseConfig(raw: RawConfig): StackConfig {
   if (problems.length > 0 || !cluster.success) throw new ConfigError(problems);
   if (cls === undefined) return { stack: raw.stack, cluster: cluster.data };
 
-  const { rosterFile, namespace, ...parsed } = cls.data!;
-  const klass: ClassConfig = { ...parsed, namespace: namespace ?? `${parsed.name}-${parsed.term}` };
+  const { rosterFile, namespace, files, branding: brand, ...parsed } = cls.data!;
+  const reader: Reader = {
+    text: raw.readFile ?? ((file: string) => fs.readFileSync(path.resolve(file), "utf8")),
+    bytes: raw.readBytes ?? ((file: string) => fs.readFileSync(path.resolve(file))),
+  };
+  const klass: ClassConfig = {
+    ...parsed,
+    namespace: namespace ?? `${parsed.name}-${parsed.term}`,
+    files: serverFiles(files, reader, problems),
+    branding: branding(brand, reader, problems),
+  };
   if (rosterFile !== undefined) {
     try {
-      const read = raw.readFile ?? ((file: string) => fs.readFileSync(path.resolve(file), "utf8"));
+      const read = reader.text;
       klass.roster = [...klass.roster, ...rosterFromFile(read(rosterFile)).map((u) => u.toLowerCase())];
     } catch (e) {
       problems.push(problem("classhub:class.rosterFile", [], rosterFile, `cannot be read (${(e as Error).message})`));

@@ -3,13 +3,23 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiServer } from "../cluster/apiServer";
-import { secretDigest, sha256 } from "../digest";
+import { secretDigest } from "../digest";
+import type { ContainerResources } from "../quantity";
 import * as m from "./manifests";
 import { type HubSettings, SETTINGS_FILE } from "./settings";
+import type { Branding } from "../config/schema";
+import { brandingConfigMap, loginTemplate } from "./branding";
+import type { HubSharedStorage } from "./sharedStorage";
 import { SCHEMA_FILE } from "./settingsSchema";
 
 /** classhub's hub-side Python and the settings' JSON Schema, mounted next to the settings JSON. */
-export const HUB_FILES = ["jupyterhub_config.py", "classhub_settings.py", SCHEMA_FILE];
+export const HUB_FILES = [
+  "jupyterhub_config.py",
+  "classhub_settings.py",
+  "classhub_storage.py",
+  "classhub_auth.py",
+  SCHEMA_FILE,
+];
 const HUB_SOURCE_DIR = path.join(__dirname, "..", "..", "hub");
 
 export interface HubArgs {
@@ -26,6 +36,10 @@ export interface HubArgs {
   secrets: Partial<Record<m.SecretKey, pulumi.Input<string>>>;
   /** Storage class for the hub database. Defaults to the cluster default. */
   dbStorageClass?: pulumi.Input<string>;
+  /** Size of the hub database's claim: classhub:class.hub.databaseSize. */
+  databaseSize: string;
+  /** The hub container's requests and limits (jupyterhub/sizing.ts). */
+  resources: ContainerResources;
   /** Where the hub pod may run, e.g. the core node pool. Defaults to anywhere. */
   nodeSelector?: Record<string, string>;
   /** The proxy the hub drives: its API token and what must be up before the hub starts. */
@@ -36,6 +50,10 @@ export interface HubArgs {
   };
   /** The API server as pods reach it, for the hub's egress. */
   apiServer: pulumi.Input<ApiServer>;
+  /** Homes on a shared volume, which the hub pod mounts to create them. Defaults to one claim per student. */
+  shared?: HubSharedStorage;
+  /** The login page's course name, message and logo: classhub:class.branding. Defaults to JupyterHub's page. */
+  branding?: Branding;
   /** Provider of the class's cluster. */
   provider: k8s.Provider;
 }
@@ -71,14 +89,31 @@ export class Hub extends pulumi.ComponentResource {
     );
 
     const files = pulumi.output(args.settings).apply(hubFiles);
-    const config = new k8s.core.v1.ConfigMap(`${name}-config`, m.configMap(ns, files as any), children);
+    // Updated in place: the mounted template and logo follow within a minute, with no hub restart.
+    const branding =
+      args.branding === undefined
+        ? undefined
+        : new k8s.core.v1.ConfigMap(
+            `${name}-branding`,
+            brandingConfigMap(ns, args.branding, loginTemplate()),
+            children,
+          );
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      m.configMap(ns, files, files.apply(m.configMapName)),
+      children,
+    );
     const secretKeys = (Object.keys(args.secrets) as m.SecretKey[]).sort();
     const secret = new k8s.core.v1.Secret(`${name}-secret`, m.secret(ns, args.secrets), children);
     // The hub database outlives a destroy, like the namespace that holds the students' homes.
-    const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-db`, m.databaseClaim(ns, args.dbStorageClass), {
-      ...children,
-      retainOnDelete: true,
-    });
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-db`,
+      m.databaseClaim(ns, args.dbStorageClass, args.databaseSize),
+      {
+        ...children,
+        retainOnDelete: true,
+      },
+    );
 
     const service = new k8s.core.v1.Service(`${name}-service`, m.service(ns), children);
     new k8s.apps.v1.Deployment(
@@ -92,12 +127,14 @@ export class Hub extends pulumi.ComponentResource {
         proxyToken: args.proxy.tokenSecret,
         serviceAccountName: account.metadata.name,
         claimName: claim.metadata.name,
-        configChecksum: files.apply((f) => sha256(JSON.stringify(f))),
+        resources: args.resources,
         secretChecksum: secretDigest(
           [...secretKeys.map((k) => args.secrets[k]!), args.proxy.token],
           args.secrets["crypt-key"]!,
         ),
         nodeSelector: args.nodeSelector ?? {},
+        shared: args.shared,
+        brandingConfigMapName: branding?.metadata.name,
       }),
       // The hub calls the proxy's API as it starts and gives up after about 30 s: start it once the proxy
       // answers. Its Service exists first, so student servers and the proxy find it by name at once.

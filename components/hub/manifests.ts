@@ -3,10 +3,13 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ApiServer } from "../cluster/apiServer";
 import { ADOPT_ANNOTATION, labels, NO_AWAIT_ANNOTATION, podsOf, selectorLabels } from "../labels";
+import { sha256 } from "../digest";
 import type { ContainerResources } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, SINGLEUSER_PORT } from "../services";
 import { CONFIG_DIR, HUB_DB_DIR, type HubSettings, SETTINGS_FILE } from "./settings";
+import { brandingVolume } from "./branding";
+import { type HubSharedStorage, hubSharedPod } from "./sharedStorage";
 
 /**
  * The default of classhub:class.hub.image. quay.io/jupyterhub/k8s-hub 4.4.0 ships JupyterHub 5.5.0 and
@@ -15,11 +18,16 @@ import { CONFIG_DIR, HUB_DB_DIR, type HubSettings, SETTINGS_FILE } from "./setti
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
 /** The hub image runs as jovyan (1000). */
 const HUB_UID = 1000;
+/** The hub's default requests and limits; classhub:class.hub.resources overrides each. */
 export const HUB_RESOURCES: ContainerResources = {
   requests: { cpu: "200m", memory: "512Mi" },
   limits: { cpu: "2", memory: "2Gi" },
 };
-export const HUB_DB_SIZE = "1Gi";
+/** The init container that creates the shared volume's folders: mkdir, nothing more. */
+export const PREPARE_RESOURCES: ContainerResources = {
+  requests: { cpu: "10m", memory: "32Mi" },
+  limits: { cpu: "200m", memory: "64Mi" },
+};
 /** The cloud metadata server, which hands out node credentials: the hub has no business there. */
 const METADATA_SERVER = "169.254.169.254/32";
 
@@ -42,7 +50,7 @@ export const HUB_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
   { apiGroups: [""], resources: ["events"], verbs: ["get", "list", "watch"] },
 ];
 
-function meta(ns: string, name?: string): k8s.types.input.meta.v1.ObjectMeta {
+function meta(ns: string, name?: pulumi.Input<string>): k8s.types.input.meta.v1.ObjectMeta {
   return { namespace: ns, ...(name === undefined ? {} : { name }), labels: labels(ns, "hub") };
 }
 
@@ -52,7 +60,7 @@ export function serviceAccount(ns: string): k8s.types.input.core.v1.ServiceAccou
 }
 
 export function role(ns: string): k8s.types.input.rbac.v1.Role {
-  return { metadata: meta(ns), rules: HUB_RULES };
+  return { metadata: meta(ns, "hub"), rules: HUB_RULES };
 }
 
 export function roleBinding(
@@ -61,27 +69,41 @@ export function roleBinding(
   serviceAccountName: pulumi.Input<string>,
 ): k8s.types.input.rbac.v1.RoleBinding {
   return {
-    metadata: meta(ns),
+    metadata: meta(ns, "hub"),
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
     subjects: [{ kind: "ServiceAccount", name: serviceAccountName, namespace: ns }],
   };
 }
 
-/** The hub's files: classhub's Python config, its helper module and the settings JSON. */
-export function configMap(ns: string, files: Record<string, string>): k8s.types.input.core.v1.ConfigMap {
-  return { metadata: meta(ns), data: files };
+/**
+ * The hub's files: classhub's Python config, its helper modules and the settings JSON. The name carries a digest of
+ * the content: a changed config is a new ConfigMap, so the hub rolls onto it at once, and a hub pod that restarts
+ * before the rollout still reads the config it was started with.
+ */
+export function configMap(
+  ns: string,
+  files: pulumi.Input<Record<string, string>>,
+  name: pulumi.Input<string>,
+): k8s.types.input.core.v1.ConfigMap {
+  return { metadata: meta(ns, name), data: files };
+}
+
+export function configMapName(files: Record<string, string>): string {
+  return `hub-config-${sha256(JSON.stringify(files)).slice(0, 10)}`;
 }
 
 export function secret(
   ns: string,
   values: Partial<Record<SecretKey, pulumi.Input<string>>>,
 ): k8s.types.input.core.v1.Secret {
-  return { metadata: meta(ns), type: "Opaque", stringData: values };
+  return { metadata: meta(ns, "hub"), type: "Opaque", stringData: values };
 }
 
 export function databaseClaim(
   ns: string,
   storageClass: pulumi.Input<string> | undefined,
+  /** classhub:class.hub.databaseSize. */
+  size: string,
 ): k8s.types.input.core.v1.PersistentVolumeClaim {
   return {
     // Named: a later `up` after a destroy adopts the retained claim by this name. Not awaited: adopting a claim
@@ -91,7 +113,7 @@ export function databaseClaim(
     spec: {
       accessModes: ["ReadWriteOnce"],
       ...(storageClass === undefined ? {} : { storageClassName: storageClass }),
-      resources: { requests: { storage: HUB_DB_SIZE } },
+      resources: { requests: { storage: size } },
     },
   };
 }
@@ -107,10 +129,15 @@ export interface HubDeploymentInputs {
   proxyToken: { name: pulumi.Input<string>; key: string };
   serviceAccountName: pulumi.Input<string>;
   claimName: pulumi.Input<string>;
-  /** Hashes of the config and the secrets: a change to either rolls the hub. */
-  configChecksum: pulumi.Input<string>;
+  /** The hub's requests and limits, as the class sizes them (jupyterhub/sizing.ts). */
+  resources: ContainerResources;
+  /** A digest of the secrets: a change rolls the hub. (A config change does, by the ConfigMap's new name.) */
   secretChecksum: pulumi.Input<string>;
   nodeSelector: Record<string, string>;
+  /** Homes on a shared volume, which the hub mounts to create them. Defaults to none. */
+  shared?: HubSharedStorage;
+  /** The branding ConfigMap (login template, logo), with classhub:class.branding. Defaults to none. */
+  brandingConfigMapName?: pulumi.Input<string>;
 }
 
 const probe = (periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe => ({
@@ -135,6 +162,14 @@ export const HUB_PROBES = {
 
 export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Deployment {
   const ns = d.namespace;
+  const branding = d.brandingConfigMapName === undefined ? undefined : brandingVolume(d.brandingConfigMapName);
+  const shared =
+    d.shared === undefined
+      ? undefined
+      : hubSharedPod(d.image, d.shared, {
+          resources: PREPARE_RESOURCES,
+          securityContext: restrictedContainerSecurity(),
+        });
   return {
     // Named: the hub Service selects its pods, and staff find it as deployment/hub.
     metadata: meta(ns, "hub"),
@@ -147,7 +182,6 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
         metadata: {
           labels: labels(ns, "hub"),
           annotations: {
-            "classhub.io/config-checksum": d.configChecksum,
             "classhub.io/secret-checksum": d.secretChecksum,
             // The cluster autoscaler must not move the only hub to empty a node: every student would be logged out.
             "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
@@ -155,8 +189,9 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
         },
         spec: {
           serviceAccountName: d.serviceAccountName,
-          securityContext: restrictedPodSecurity(HUB_UID, HUB_UID),
+          securityContext: { ...restrictedPodSecurity(HUB_UID, HUB_UID), ...shared?.securityContext },
           nodeSelector: d.nodeSelector,
+          ...(shared === undefined ? {} : { initContainers: shared.initContainers }),
           containers: [
             {
               name: "hub",
@@ -175,8 +210,10 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
               volumeMounts: [
                 { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                 { name: "db", mountPath: HUB_DB_DIR },
+                ...(shared?.volumeMounts ?? []),
+                ...(branding === undefined ? [] : [branding.mount]),
               ],
-              resources: HUB_RESOURCES,
+              resources: d.resources,
               securityContext: restrictedContainerSecurity(),
               ...HUB_PROBES,
             },
@@ -184,6 +221,8 @@ export function deployment(d: HubDeploymentInputs): k8s.types.input.apps.v1.Depl
           volumes: [
             { name: "config", configMap: { name: d.configMapName } },
             { name: "db", persistentVolumeClaim: { claimName: d.claimName } },
+            ...(shared?.volumes ?? []),
+            ...(branding === undefined ? [] : [branding.volume]),
           ],
         },
       },
@@ -203,7 +242,7 @@ export function service(ns: string): k8s.types.input.core.v1.Service {
   };
 }
 
-export const networkPolicyMetadata = (ns: string) => meta(ns);
+export const networkPolicyMetadata = (ns: string) => meta(ns, "hub");
 
 /** Ports of the identity provider's endpoints that the hub itself calls: the token and user-info URLs. */
 export function identityProviderPorts(auth: HubSettings["auth"]): number[] {

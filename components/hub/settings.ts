@@ -2,9 +2,13 @@
 // Secrets never enter this object; they reach the hub as env vars from the hub Secret.
 import type { ClassConfig } from "../config/schema";
 import { selectorLabels } from "../labels";
-import { GPU_TOLERATION, SANDBOX_RUNTIME_CLASS, toleration, USER_NODES, USER_TAINT } from "../placement";
+import { GPU_TOLERATION, SANDBOX_RUNTIME_CLASS, type Taint, toleration, USER_NODES, USER_TAINT } from "../placement";
 import { bytes } from "../quantity";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE } from "../services";
+import { brandingSettings, filesSettings } from "./operatorSettings";
+import { sharedSettings } from "./sharedStorage";
+import { authSettings } from "./authSettings";
+import { nonEmpty, optionSettings, placed, profileServer, requireKnownPools } from "./servers";
 import type { HubSettings, ProfileSettings } from "./settingsSchema";
 
 export type { HubSettings, ProfileSettings } from "./settingsSchema";
@@ -35,6 +39,8 @@ export interface ClusterFacts {
   homeStorageClass?: string;
   /** The user pool runs GKE Sandbox; the GPU pool never does. Defaults to false. */
   sandboxedUserPool?: boolean;
+  /** The cluster's extra user pools and their taints, for `placement.nodePool`; none unless set. */
+  extraUserPools?: Record<string, Taint>;
 }
 
 /** Students the class plans for: the roster, or the declared size when students come from an org or domain. */
@@ -46,13 +52,16 @@ export function concurrentSpawnLimit(cls: ClassConfig): number {
   return cls.spawn.concurrentLimit ?? Math.min(SPAWN_LIMIT_CEILING, Math.max(SPAWN_LIMIT_FLOOR, classSize(cls)));
 }
 
-function callbackUrl(cls: ClassConfig): string | null {
-  return cls.auth.type === "dummy" || cls.hostname === undefined ? null : `https://${cls.hostname}/hub/oauth_callback`;
-}
-
 function profileSettings(cls: ClassConfig, facts: ClusterFacts): ProfileSettings[] {
+  const pools = facts.extraUserPools ?? {};
   return cls.profiles.map((p) => {
     const gpu = p.gpus > 0;
+    const where = placed(p.placement, pools);
+    const accelerator: Record<string, string> =
+      gpu && facts.gpuAcceleratorType !== undefined
+        ? { "cloud.google.com/gke-accelerator": facts.gpuAcceleratorType }
+        : {};
+    const tolerations = [...(gpu ? [GPU_TOLERATION] : []), ...where.tolerations];
     return {
       slug: p.slug,
       displayName: p.displayName,
@@ -65,21 +74,23 @@ function profileSettings(cls: ClassConfig, facts: ClusterFacts): ProfileSettings
         memGuarantee: p.resources.memoryGuarantee === undefined ? null : bytes(p.resources.memoryGuarantee),
         memLimit: p.resources.memoryLimit === undefined ? null : bytes(p.resources.memoryLimit),
         gpus: p.gpus,
-        nodeSelector:
-          gpu && facts.gpuAcceleratorType !== undefined
-            ? { "cloud.google.com/gke-accelerator": facts.gpuAcceleratorType }
-            : null,
-        tolerations: gpu ? [GPU_TOLERATION] : null,
+        // Added to the class's: the GPU pool's accelerator, then the profile's placement.
+        nodeSelector: nonEmpty({ ...accelerator, ...where.nodeSelector }),
+        tolerations: nonEmpty(tolerations),
         // GPU servers run on the GPU pool, which is never sandboxed.
         runtimeClassName: facts.sandboxedUserPool && !gpu ? SANDBOX_RUNTIME_CLASS : null,
+        ...profileServer(p),
       },
+      options: p.options.map((option) => optionSettings(option, pools)),
     };
   });
 }
 
 /** The complete hub settings for one class. Pure: the same class and cluster always give the same JSON. */
 export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings {
-  const auth = cls.auth;
+  // A cluster stack's pools are known only now; a cluster this stack creates was checked with the stack file.
+  if (facts.extraUserPools !== undefined) requireKnownPools(cls, facts.extraUserPools);
+  const classPlacement = placed(cls.placement, facts.extraUserPools ?? {});
   const publicUrl = cls.hostname === undefined ? null : `https://${cls.hostname}`;
   return {
     version: 1,
@@ -93,33 +104,13 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       concurrentSpawnLimit: concurrentSpawnLimit(cls),
       activeServerLimit: cls.spawn.activeServerLimit ?? classSize(cls),
       lastActivityInterval: ROUTE_CHECK_SECONDS,
-      namedServers: false,
+      namedServers: cls.namedServers.enabled,
+      namedServerLimitPerUser: cls.namedServers.enabled ? cls.namedServers.limitPerStudent : 0,
       adminAccess: cls.adminAccess,
       logLevel: "INFO",
     },
     proxy: { apiUrl: `http://${PROXY_API_SERVICE}:${PROXY_API_PORT}` },
-    auth: {
-      type: auth.type,
-      admins: cls.admins,
-      allowedUsers: cls.roster,
-      callbackUrl: callbackUrl(cls),
-      clientId: auth.type === "dummy" ? null : auth.clientId,
-      github: auth.type === "github" ? { allowedOrganizations: auth.allowedOrganizations } : null,
-      google: auth.type === "google" ? { hostedDomain: auth.hostedDomain } : null,
-      genericOAuth:
-        auth.type === "generic-oauth"
-          ? {
-              loginService: auth.loginService,
-              authorizeUrl: auth.authorizeUrl,
-              tokenUrl: auth.tokenUrl,
-              userdataUrl: auth.userdataUrl,
-              usernameClaim: auth.usernameClaim,
-              scope: auth.scope,
-              allowedGroups: auth.allowedGroups,
-              claimGroupsKey: auth.claimGroupsKey ?? null,
-            }
-          : null,
-    },
+    auth: authSettings(cls),
     spawner: {
       namespace: cls.namespace,
       image: cls.image,
@@ -136,9 +127,12 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       httpTimeout: cls.spawn.httpTimeoutSeconds,
       defaultUrl: cls.defaultUrl,
       environment: cls.environment,
+      cmd: cls.cmd ?? null,
+      args: cls.args ?? [],
+      workingDir: cls.workingDir ?? null,
       extraLabels: { ...selectorLabels(cls.namespace, "singleuser-server"), "app.kubernetes.io/part-of": "classhub" },
-      nodeSelector: facts.userPool ? USER_NODES : {},
-      tolerations: facts.userPool ? [toleration(USER_TAINT)] : [],
+      nodeSelector: { ...(facts.userPool ? USER_NODES : {}), ...classPlacement.nodeSelector },
+      tolerations: [...(facts.userPool ? [toleration(USER_TAINT)] : []), ...classPlacement.tolerations],
       runtimeClassName: facts.sandboxedUserPool ? SANDBOX_RUNTIME_CLASS : null,
       profiles: profileSettings(cls, facts),
     },
@@ -149,7 +143,10 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       // KubeSpawner's default name; keeping it means homes survive a move to or from z2jh.
       pvcNameTemplate: "claim-{user_server}",
       volumeName: "home",
+      shared: sharedSettings(cls, "home"),
+      files: filesSettings(cls),
     },
+    branding: brandingSettings(cls),
     culler: {
       enabled: cls.culling.enabled,
       // The culler runs inside the hub pod. JupyterHub would hand it http://hub:8081, a trip out through the

@@ -3,6 +3,8 @@
 // pinned jsonschema before it sets a single trait. What a schema cannot say (who may log in, guarantees within
 // limits after profile overrides) the hub checks itself, in hub/classhub_settings.py.
 import { z } from "zod";
+import { brandingSettingsSchema, filesSettingsSchema } from "./operatorSettings";
+import { sharedSettingsSchema } from "./sharedStorage";
 
 /** RFC 1123 label: a namespace, a volume name, a profile slug. */
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
@@ -20,10 +22,38 @@ const uniqueList = <T extends z.ZodType>(item: T) =>
     .refine((list) => new Set(list).size === list.length, { error: "lists an entry twice" })
     .meta({ uniqueItems: true });
 const toleration = z.strictObject({
-  key: z.string(),
+  /** Left out: with Exists, every taint. */
+  key: z.string().optional(),
   operator: z.enum(["Equal", "Exists"]),
   value: z.string().optional(),
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
+  tolerationSeconds: z.int().min(0).optional(),
+});
+const command = z.array(z.string());
+
+/** A choice within a profile option: null keeps the profile's value (or the class's). */
+const choice = z.strictObject({
+  slug: dnsLabel,
+  displayName: text,
+  /** Exactly one choice of each option is the default. */
+  default: z.boolean(),
+  overrides: z.strictObject({
+    image: text.nullable(),
+    cpuGuarantee: cores.nullable(),
+    cpuLimit: cores.nullable(),
+    memGuarantee: byteCount.nullable(),
+    memLimit: byteCount.nullable(),
+    /** Added to the class's and the profile's. */
+    environment: stringMap.nullable(),
+    nodeSelector: stringMap.nullable(),
+    tolerations: z.array(toleration).nullable(),
+  }),
+});
+const option = z.strictObject({
+  /** The profile form posts profile-option-<profile>--<name>; "profile" would clash with the profile's own key. */
+  name: z.string().regex(/^(?!profile$)[a-z0-9]+(-[a-z0-9]+)*$/),
+  displayName: text,
+  choices: z.array(choice).min(1),
 });
 
 const profile = z.strictObject({
@@ -43,7 +73,15 @@ const profile = z.strictObject({
     tolerations: z.array(toleration).nullable(),
     /** Always this profile's own: null is the cluster's default runtime, not the class value. */
     runtimeClassName: text.nullable(),
+    /** Added to the class's. */
+    environment: stringMap.nullable(),
+    defaultUrl: path.nullable(),
+    cmd: command.nullable(),
+    args: command.nullable(),
+    workingDir: path.nullable(),
   }),
+  /** KubeSpawner's profile_options, in the order students see them. */
+  options: z.array(option),
 });
 
 export const hubSettingsSchema = z.strictObject({
@@ -60,12 +98,14 @@ export const hubSettingsSchema = z.strictObject({
     activeServerLimit: z.int().min(0),
     lastActivityInterval: seconds,
     namedServers: z.boolean(),
+    /** Named servers a user may have; 0: no limit (JupyterHub's meaning), or named servers are off. */
+    namedServerLimitPerUser: z.int().min(0),
     adminAccess: z.boolean(),
     logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
   }),
   proxy: z.strictObject({ apiUrl: url }),
   auth: z.strictObject({
-    type: z.enum(["dummy", "github", "google", "generic-oauth"]),
+    type: z.enum(["dummy", "github", "google", "generic-oauth", "cilogon"]),
     admins: uniqueList(text).min(1),
     allowedUsers: uniqueList(text),
     callbackUrl: z
@@ -74,7 +114,7 @@ export const hubSettingsSchema = z.strictObject({
       .nullable(),
     clientId: text.nullable(),
     github: z.strictObject({ allowedOrganizations: uniqueList(text) }).nullable(),
-    google: z.strictObject({ hostedDomain: uniqueList(text) }).nullable(),
+    google: z.strictObject({ hostedDomain: uniqueList(text), allowedDomains: uniqueList(text) }).nullable(),
     genericOAuth: z
       .strictObject({
         loginService: text,
@@ -83,10 +123,36 @@ export const hubSettingsSchema = z.strictObject({
         userdataUrl: url,
         usernameClaim: text,
         scope: uniqueList(text),
+        /** Everyone the provider authenticates. */
+        allowAll: z.boolean(),
+        /** By the domain of the email claim. */
+        allowedDomains: uniqueList(text),
         allowedGroups: uniqueList(text),
         claimGroupsKey: text.nullable(),
       })
       .nullable(),
+    cilogon: z
+      .strictObject({
+        idps: z
+          .array(
+            z.strictObject({
+              entityId: text,
+              usernameClaim: z.enum(["eppn", "email"]),
+              allowAll: z.boolean(),
+              allowedDomains: uniqueList(text),
+            }),
+          )
+          .min(1),
+        /** The user-info claim that lists groups; null: groups are not read. */
+        claimGroupsKey: text.nullable(),
+      })
+      .nullable(),
+    /** Every staff group (instructors and TAs): their members may log in, and staff get extra mounts. */
+    staffGroups: uniqueList(text),
+    /** Groups whose members hold the class admin role, as the admins do. */
+    instructorGroups: uniqueList(text),
+    /** Groups whose members hold the class-ta role. */
+    taGroups: uniqueList(text),
   }),
   spawner: z.strictObject({
     namespace: dnsLabel,
@@ -104,6 +170,11 @@ export const hubSettingsSchema = z.strictObject({
     httpTimeout: seconds,
     defaultUrl: path,
     environment: stringMap,
+    /** null: the image's own command. */
+    cmd: command.min(1).nullable(),
+    args: command,
+    /** null: the image's working directory. */
+    workingDir: path.nullable(),
     extraLabels: stringMap,
     nodeSelector: stringMap,
     tolerations: z.array(toleration),
@@ -118,7 +189,13 @@ export const hubSettingsSchema = z.strictObject({
     /** Must name each user's claim apart, e.g. claim-{user_server}. */
     pvcNameTemplate: z.string().regex(/\{[a-z_]+\}/),
     volumeName: dnsLabel,
+    /** Homes as folders of one shared volume; null: one claim per student. */
+    shared: sharedSettingsSchema.nullable(),
+    /** Files mounted read-only into every server from a ConfigMap; null: none. */
+    files: filesSettingsSchema.nullable(),
   }),
+  /** The login page's course name, message and logo; null: JupyterHub's own page. */
+  branding: brandingSettingsSchema.nullable(),
   culler: z.strictObject({
     enabled: z.boolean(),
     apiUrl: url,
@@ -132,6 +209,9 @@ export const hubSettingsSchema = z.strictObject({
 
 export type HubSettings = z.output<typeof hubSettingsSchema>;
 export type ProfileSettings = HubSettings["spawner"]["profiles"][number];
+export type OptionSettings = ProfileSettings["options"][number];
+export type ChoiceSettings = OptionSettings["choices"][number];
+export type Toleration = z.output<typeof toleration>;
 
 /** Where the JSON Schema lives: next to classhub_settings.py in hub/, and in the hub ConfigMap. */
 export const SCHEMA_FILE = "hub-settings.schema.json";

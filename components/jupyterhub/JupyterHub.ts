@@ -6,6 +6,9 @@ import { Hub, type HubArgs } from "../hub/Hub";
 import type { SecretKey } from "../hub/manifests";
 import type { HubSettings } from "../hub/settings";
 import { Proxy, type ProxyArgs } from "../proxy/Proxy";
+import type { ServerFile } from "../config/schema";
+import type { Egress } from "./egress";
+import { serverFilesConfigMap } from "./files";
 import { singleuserNetworkPolicy } from "./manifests";
 
 export interface JupyterHubArgs {
@@ -20,11 +23,15 @@ export interface JupyterHubArgs {
   /** Where the hub and proxy pods may run. Defaults to anywhere. */
   coreNodeSelector?: Record<string, string>;
   /** The hub's image. */
-  hub: Pick<HubArgs, "image">;
-  /** The proxy's image, how the proxy is exposed, and the class size it is sized for. */
-  proxy: Pick<ProxyArgs, "image" | "serviceType" | "nodePort" | "hostname" | "tls" | "gcp" | "students">;
+  hub: Pick<HubArgs, "image" | "shared" | "resources" | "databaseSize" | "branding">;
+  /** The proxy's image, its size and how the proxy is exposed. */
+  proxy: Pick<ProxyArgs, "image" | "serviceType" | "nodePort" | "hostname" | "tls" | "gcp" | "resources">;
   /** The API server as pods reach it, for the hub's egress. */
   apiServer: pulumi.Input<ApiServer>;
+  /** Where students' servers may connect besides the defaults: classhub:class.egress. */
+  egress: Egress;
+  /** Files mounted into every student's server: classhub:class.files. */
+  files: ServerFile[];
   /** Provider of the class's cluster. */
   provider: k8s.Provider;
 }
@@ -77,10 +84,16 @@ export class JupyterHub extends pulumi.ComponentResource {
       },
       children,
     );
-    new k8s.networking.v1.NetworkPolicy(`${name}-singleuser`, singleuserNetworkPolicy(args.namespace), {
+    new k8s.networking.v1.NetworkPolicy(`${name}-singleuser`, singleuserNetworkPolicy(args.namespace, args.egress), {
       ...children,
       provider: args.provider,
     });
+    if (args.files.length > 0) {
+      new k8s.core.v1.ConfigMap(`${name}-files`, serverFilesConfigMap(args.namespace, args.files), {
+        ...children,
+        provider: args.provider,
+      });
+    }
     this.registerOutputs({});
   }
 }

@@ -3,15 +3,16 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ClassConfig } from "../config/schema";
 import { classSize } from "../hub/settings";
 import { ADOPT_ANNOTATION, labels } from "../labels";
+import { homeQuota } from "../storage/sharedManifests";
 import { bytes, type ContainerResources, formatBytes, formatCpu, millicores, parseCpu } from "../quantity";
 
 type Metadata = k8s.types.input.meta.v1.ObjectMeta;
 
 /**
  * Headroom for the class's own pods beyond the students' servers: the hub and proxy, and one pod of each
- * during a Recreate roll; the hub database claim.
+ * during a Recreate roll; the hub database claim (of classhub:class.hub.databaseSize).
  */
-export const PLATFORM_OVERHEAD = { pods: 5, pvcs: 1, storage: bytes("1Gi") };
+export const PLATFORM_OVERHEAD = { pods: 5, pvcs: 1 };
 
 /** The containers classhub itself runs in the namespace (the hub and the proxy), summed for the quota. */
 export function platformTotals(containers: ContainerResources[]) {
@@ -40,9 +41,15 @@ export function namespace(name: string): k8s.types.input.core.v1.Namespace {
   };
 }
 
-/** The largest per-server resources any profile asks for. */
+/** The largest per-server resources any profile, or any choice within one, asks for. */
 export function largestServer(cls: ClassConfig) {
-  const options = [cls.resources, ...cls.profiles.map((p) => ({ ...cls.resources, ...p.resources }))];
+  const options = [
+    cls.resources,
+    ...cls.profiles.flatMap((p) => [
+      { ...cls.resources, ...p.resources },
+      ...p.options.flatMap((o) => o.choices.map((c) => ({ ...cls.resources, ...p.resources, ...c.resources }))),
+    ]),
+  ];
   return {
     cpuGuarantee: Math.max(...options.map((r) => r.cpuGuarantee)),
     cpuLimit: Math.max(...options.map((r) => r.cpuLimit)),
@@ -61,6 +68,7 @@ export function quotaHard(cls: ClassConfig, platform: ContainerResources[]): Rec
   const size = classSize(cls);
   const server = largestServer(cls);
   const own = platformTotals(platform);
+  const homes = homeQuota(cls);
   const cpu = (milli: number) => formatCpu(milli / 1000);
   const hard: Record<string, string> = {
     pods: String(cls.quota.pods ?? size + PLATFORM_OVERHEAD.pods),
@@ -71,9 +79,10 @@ export function quotaHard(cls: ClassConfig, platform: ContainerResources[]): Rec
         : formatCpu(cls.quota.cpu),
     "requests.memory": formatBytes(size * server.memGuarantee + own.requestsMemory),
     "limits.memory": cls.quota.memory ?? formatBytes(size * server.memLimit + own.limitsMemory),
-    persistentvolumeclaims: String(size + PLATFORM_OVERHEAD.pvcs),
-    "requests.storage":
-      cls.quota.storage ?? formatBytes(size * bytes(cls.storage.homeSize) + PLATFORM_OVERHEAD.storage),
+    persistentvolumeclaims: String(homes.claims + PLATFORM_OVERHEAD.pvcs),
+    ...(cls.quota.storage === undefined && homes.storage === undefined
+      ? {}
+      : { "requests.storage": cls.quota.storage ?? formatBytes(homes.storage! + bytes(cls.hub.databaseSize)) }),
     "services.loadbalancers": "1",
     "services.nodeports": "2",
   };
@@ -87,7 +96,7 @@ export function resourceQuota(
   cls: ClassConfig,
   platform: ContainerResources[],
 ): k8s.types.input.core.v1.ResourceQuota {
-  return { metadata: meta(ns), spec: { hard: quotaHard(cls, platform) } };
+  return { metadata: meta(ns, "classhub-quota"), spec: { hard: quotaHard(cls, platform) } };
 }
 
 /**
@@ -104,7 +113,7 @@ export function limitRange(
   const maxCpu = Math.max(millicores(server.cpuLimit), ...platform.map((c) => parseCpu(c.limits.cpu)));
   const maxMemory = Math.max(server.memLimit, ...platform.map((c) => bytes(c.limits.memory)));
   return {
-    metadata: meta(ns),
+    metadata: meta(ns, "classhub-limits"),
     spec: {
       limits: [
         {
@@ -123,9 +132,9 @@ export function limitRange(
 
 /** Nothing talks to or from a pod in the class unless a component's own NetworkPolicy allows it. */
 export function defaultDeny(ns: string): k8s.types.input.networking.v1.NetworkPolicy {
-  return { metadata: meta(ns), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
+  return { metadata: meta(ns, "default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
 }
 
-function meta(ns: string): Metadata {
-  return { namespace: ns, labels: labels(ns, "namespace") };
+function meta(ns: string, name: string): Metadata {
+  return { name, namespace: ns, labels: labels(ns, "namespace") };
 }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { reservedAddressName } from "../cluster/names";
 import { secretDigest } from "../digest";
 import type { ServiceType } from "../config/schema";
+import type { ContainerResources } from "../quantity";
 import * as m from "./manifests";
 
 /** Where a class's GCP resources go. */
@@ -21,8 +22,8 @@ export interface ProxyArgs {
   image: string;
   /** The proxy's API token; the hub reads it from the proxy's Secret. */
   token: pulumi.Input<string>;
-  /** Students and admins the class plans for; sizes the proxy. */
-  students: number;
+  /** The proxy container's requests and limits (jupyterhub/sizing.ts). */
+  resources: ContainerResources;
   /** How proxy-public is exposed. */
   serviceType: ServiceType;
   /** Fixed node port for NodePort. Defaults to one Kubernetes picks. */
@@ -88,7 +89,7 @@ export class Proxy extends pulumi.ComponentResource {
         image: args.image,
         tokenChecksum: secretDigest([args.token], args.token),
         tlsSecretName,
-        students: args.students,
+        resources: args.resources,
         nodeSelector: args.nodeSelector ?? {},
       }),
       // The pod reads the token Secret and the certificate's Secret by name.

@@ -25,7 +25,7 @@ export const TLS_DIR = "/etc/classhub/tls";
 const PROXY_UID = 65534;
 
 /**
- * The proxy sized for the class. configurable-http-proxy is one Node.js event loop, so a core is all it can
+ * The proxy sized for the class, unless classhub:class.proxy.resources says otherwise. configurable-http-proxy is one Node.js event loop, so a core is all it can
  * use; what grows with the class is its routing table and the open connections (each notebook keeps a few
  * websockets), about 256Ki per student on top of a 128Mi base. The limit leaves room for a lecture-start burst.
  * Sizes go in steps that double (64, 128, 256, ... students): a new size restarts the proxy, which a roster
@@ -52,8 +52,8 @@ export interface ProxyOptions {
   tokenChecksum: pulumi.Input<string>;
   /** TLS Secret (tls.crt, tls.key); set when the class has a hostname. */
   tlsSecretName?: string;
-  /** Students and admins the class plans for; sizes the proxy. */
-  students: number;
+  /** The proxy container's requests and limits (jupyterhub/sizing.ts, from {@link proxyResources}). */
+  resources: ContainerResources;
   nodeSelector: Record<string, string>;
 }
 
@@ -146,7 +146,7 @@ export function deployment(o: ProxyOptions): k8s.types.input.apps.v1.Deployment 
                 },
               ],
               volumeMounts: tls ? [{ name: "tls", mountPath: TLS_DIR, readOnly: true }] : [],
-              resources: proxyResources(o.students),
+              resources: o.resources,
               securityContext: { ...restrictedContainerSecurity(), readOnlyRootFilesystem: true },
               ...proxyProbes(tls),
             },
@@ -208,7 +208,7 @@ export function publicService(ns: string, o: PublicServiceOptions): k8s.types.in
 /** Anyone may reach the public ports; only the hub may reach the API. The proxy talks only to the hub and servers. */
 export function networkPolicy(ns: string, tls: boolean): k8s.types.input.networking.v1.NetworkPolicy {
   return {
-    metadata: meta(ns),
+    metadata: meta(ns, "proxy"),
     spec: {
       podSelector: podsOf(ns, "proxy").podSelector,
       policyTypes: ["Ingress", "Egress"],
@@ -232,7 +232,7 @@ export function certificate(ns: string, hostname: string, clusterIssuer: string)
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "Certificate",
-    metadata: meta(ns),
+    metadata: meta(ns, PROXY_PUBLIC_SERVICE),
     spec: {
       secretName: TLS_SECRET,
       dnsNames: [hostname],

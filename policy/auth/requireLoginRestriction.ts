@@ -1,11 +1,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { hubSettingsValidation } from "../lib/hubSettings";
 
-/** The stack-file key that restricts logins for each authenticator, beyond the roster. */
+/** The stack-file keys that admit students for each authenticator, beyond the roster. */
 const RESTRICTION: Record<string, string> = {
   github: "classhub:class.auth.allowedOrganizations",
-  google: "classhub:class.auth.hostedDomain",
-  "generic-oauth": "classhub:class.auth.allowedGroups",
+  google: "classhub:class.auth.hostedDomain or allowedDomains",
+  "generic-oauth": "classhub:class.auth.allowedGroups, allowedDomains or allowAll",
+  cilogon: "classhub:class.auth.idps[].allowedDomains or allowAll",
 };
 
 /**
@@ -15,7 +16,7 @@ const RESTRICTION: Record<string, string> = {
 export const requireLoginRestriction: ResourceValidationPolicy = {
   name: "classhub-require-login-restriction",
   description:
-    "Every class admits students by a roster or by an organization, domain or group restriction, never anyone.",
+    "Every class admits students by a roster or by an organization, domain, group or identity provider, never anyone.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: hubSettingsValidation(({ settings, where }, _args, reportViolation) => {
@@ -24,7 +25,11 @@ export const requireLoginRestriction: ResourceValidationPolicy = {
       ...(auth.allowedUsers ?? []),
       ...(auth.github?.allowedOrganizations ?? []),
       ...(auth.google?.hostedDomain ?? []),
+      ...(auth.google?.allowedDomains ?? []),
       ...(auth.genericOAuth?.allowedGroups ?? []),
+      ...(auth.genericOAuth?.allowedDomains ?? []),
+      ...(auth.genericOAuth?.allowAll ? ["allowAll"] : []),
+      ...(auth.cilogon?.idps ?? []).flatMap((idp) => [...idp.allowedDomains, ...(idp.allowAll ? ["allowAll"] : [])]),
     ];
     if (restrictions.length === 0) {
       const restriction = RESTRICTION[auth.type];

@@ -47,6 +47,17 @@ export const enforceStudentResourceCeilings: ResourceValidationPolicy = {
         p.overrides.cpuLimit ?? settings.spawner.cpuLimit,
         p.overrides.memLimit ?? settings.spawner.memLimit,
       ]),
+      // A choice within a profile (an older settings file has no options).
+      ...settings.spawner.profiles.flatMap((p, i) =>
+        (p.options ?? []).flatMap((o, j) =>
+          o.choices.map((c, k): [string, string, number | null, number | null] => [
+            `choice ${o.name}=${c.slug} of profile ${p.slug}`,
+            profileKey(i, `options[${j}].choices[${k}].resources`),
+            c.overrides.cpuLimit ?? p.overrides.cpuLimit ?? settings.spawner.cpuLimit,
+            c.overrides.memLimit ?? p.overrides.memLimit ?? settings.spawner.memLimit,
+          ]),
+        ),
+      ),
     ];
     for (const [what, key, cpu, memory] of options) {
       if (typeof cpu === "number" && cpu > config.maxCpuLimit) {

@@ -60,6 +60,7 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
     const why = (storageClass: string | null | undefined): string | undefined => {
       if (storageClass === undefined || storageClass === null)
         return "the cluster's default storage class, whose reclaimPolicy is unknown";
+      if (storageClass === "") return "a claim bound by name to a volume not known to keep its files";
       if (classes.has(storageClass)) {
         const policy = classes.get(storageClass);
         return policy === "Retain"
@@ -69,8 +70,17 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
       return retained.has(storageClass) ? undefined : `storage class ${storageClass}, not known to retain its disks`;
     };
 
+    // Volumes of this stack that keep their files (checked by classhub-enforce-retain-persistent-volumes).
+    const retainedVolumes = new Set(
+      args.resources
+        .filter((r) => r.isType(k8s.core.v1.PersistentVolume))
+        .filter((r) => known(() => r.props.spec?.persistentVolumeReclaimPolicy) === "Retain")
+        .map((r) => known(() => r.props.metadata?.name as string | undefined)),
+    );
     for (const r of args.resources.filter((r) => r.isType(k8s.core.v1.PersistentVolumeClaim))) {
       if (r.opts.protect) continue;
+      // A claim bound by name to a retained volume of this stack: the class's shared homes.
+      if (retainedVolumes.has(known(() => r.props.spec?.volumeName as string | undefined))) continue;
       if (!isKnown(() => r.props.spec?.storageClassName)) continue;
       const storageClass = r.props.spec?.storageClassName as string | undefined;
       const problem = why(storageClass);
@@ -87,7 +97,8 @@ export const requireRetainedVolumeClaims: StackValidationPolicy = {
         known(() => r.props.data),
         describe(r),
       );
-      if (at === undefined) continue;
+      // Shared homes make no claim per student; their volume is checked above.
+      if (at === undefined || at.settings.storage?.shared) continue;
       const problem = why(at.settings.storage?.storageClass);
       if (problem !== undefined) {
         reportViolation(

@@ -37,8 +37,9 @@ export function nodePoolValidation(check: Check<NodePoolProps>): ResourceValidat
 
 /** The stack-file key of a node pool, from its GKE name (core, user or gpu; see nodePools() in components/cluster/gke.ts). */
 export function poolKey(name: string): string {
-  const kind = ["core", "user", "gpu"].find((k) => name === k || name.endsWith(`-${k}`)) ?? "user";
-  return `classhub:cluster.gke.${kind}Pool`;
+  const kind = ["core", "user", "gpu"].find((k) => name === k || name.endsWith(`-${k}`));
+  // Any other pool is one of the extra user pools, which the stack file lists by name.
+  return kind === undefined ? `classhub:cluster.gke.extraUserPools[name=${name}]` : `classhub:cluster.gke.${kind}Pool`;
 }
 
 /** Whether a GKE location is a zone (`us-central1-b`) rather than a region (`us-central1`). */

@@ -23,6 +23,12 @@ export interface ProfileOverrides {
   gpus: number;
 }
 
+/** A menu within a profile; each choice's null overrides keep the profile's value. */
+export interface ProfileOption {
+  name: string;
+  choices: { slug: string; overrides: Pick<ProfileOverrides, "cpuLimit" | "memLimit"> }[];
+}
+
 /** The fields of the settings (version 1) that policies read. */
 export interface HubSettings {
   class: { name: string; term: string; namespace: string };
@@ -31,8 +37,9 @@ export interface HubSettings {
     admins: string[];
     allowedUsers: string[];
     github: { allowedOrganizations: string[] } | null;
-    google: { hostedDomain: string[] } | null;
-    genericOAuth: { allowedGroups: string[] } | null;
+    google: { hostedDomain: string[]; allowedDomains?: string[] } | null;
+    genericOAuth: { allowedGroups: string[]; allowAll?: boolean; allowedDomains?: string[] } | null;
+    cilogon?: { idps: { entityId: string; allowAll: boolean; allowedDomains: string[] }[] } | null;
   };
   spawner: {
     image: string;
@@ -41,16 +48,16 @@ export interface HubSettings {
     memGuarantee: number | null;
     memLimit: number | null;
     uid: number;
-    profiles: { slug: string; overrides: ProfileOverrides }[];
+    profiles: { slug: string; overrides: ProfileOverrides; options?: ProfileOption[] }[];
   };
-  storage: { storageClass: string | null };
+  storage: { storageClass: string | null; shared?: unknown };
   culler: { enabled: boolean; timeoutSeconds: number };
 }
 
 /** The hub settings of a ConfigMap and how messages name them. */
 export interface SettingsAt {
   settings: HubSettings;
-  /** e.g. "hub-settings.json of ConfigMap data8-fa26/data8-fa26-jupyterhub-hub-config". */
+  /** e.g. "hub-settings.json of ConfigMap data8-fa26/hub-config-5890c89ccc". */
   where: string;
 }
 

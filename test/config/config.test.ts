@@ -29,8 +29,8 @@ describe("example stacks", () => {
     assert.deepEqual(cls.culling, { enabled: true, timeoutMinutes: 30, everyMinutes: 10, maxAgeHours: 0 });
     assert.deepEqual(cls.storage, { homeSize: "1Gi", mountPath: "/home/jovyan" });
     assert.deepEqual(cls.tls, { clusterIssuer: "letsencrypt" });
-    assert.deepEqual(cls.hub, { image: HUB_IMAGE });
-    assert.deepEqual(cls.proxy, { image: PROXY_IMAGE });
+    assert.deepEqual(cls.hub, { image: HUB_IMAGE, resources: {}, databaseSize: "1Gi" });
+    assert.deepEqual(cls.proxy, { image: PROXY_IMAGE, resources: {} });
   });
 
   it("the hub and proxy images may be set, e.g. to local builds, and are kept as written", () => {
@@ -40,8 +40,8 @@ describe("example stacks", () => {
         c.proxy = { image: "localhost/classhub/proxy:5.2.0-3f9a2c1" };
       }),
     ).class!;
-    assert.deepEqual(cls.hub, { image: "localhost/classhub/hub:5.5.0-3f9a2c1" });
-    assert.deepEqual(cls.proxy, { image: "localhost/classhub/proxy:5.2.0-3f9a2c1" });
+    assert.equal(cls.hub.image, "localhost/classhub/hub:5.5.0-3f9a2c1");
+    assert.equal(cls.proxy.image, "localhost/classhub/proxy:5.2.0-3f9a2c1");
   });
 
   it("a roster file adds its students, lowercased, skipping comments and blank lines", () => {
@@ -78,7 +78,7 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "a malformed memory quantity",
       withClass("dev", (c) => (c.resources.memoryLimit = "3Gb")),
-      'classhub:class.resources.memoryLimit = "3Gb": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+      'classhub:class.resources.memoryLimit = "3Gb": expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G (suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte',
     ],
     [
       "a memory guarantee above its limit",
@@ -93,12 +93,12 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "a non-positive home size",
       withClass("dev", (c) => (c.storage.homeSize = "0Gi")),
-      'classhub:class.storage.homeSize = "0Gi": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+      'classhub:class.storage.homeSize = "0Gi": expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G (suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte',
     ],
     [
       "a malformed email with Google login",
       withClass("data8-fa26", (c) => (c.admins = ["instructor-at-berkeley.edu"])),
-      'classhub:class.admins[0] = "instructor-at-berkeley.edu": expected an email address',
+      'classhub:class.admins[0] = "instructor-at-berkeley.edu": expected a user@domain login; Google logins are the account\'s email address',
     ],
     [
       "a malformed GitHub login",
@@ -113,7 +113,7 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "an unknown authenticator",
       withClass("dev", (c) => (c.auth = { type: "ldap" })),
-      'classhub:class.auth.type = "ldap": expected one of dummy, github, google, generic-oauth',
+      'classhub:class.auth.type = "ldap": expected one of dummy, github, google, generic-oauth, cilogon',
     ],
     [
       "a missing OAuth client secret",
@@ -123,7 +123,7 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "dummy login outside a dev stack",
       { ...rawConfig("dev"), stack: "data8-fa26" },
-      "classhub:class.auth.type = \"dummy\": dummy lets anyone in and is allowed only on dev stacks, not 'data8-fa26'; use github, google or generic-oauth",
+      "classhub:class.auth.type = \"dummy\": dummy lets anyone in and is allowed only on dev stacks, not 'data8-fa26'; use github, google, generic-oauth or cilogon",
     ],
     [
       "OAuth without a hostname",
@@ -169,7 +169,7 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "nobody allowed to log in",
       withClass("data8-fa26", (c) => (c.auth.hostedDomain = []), { hasOauthClientSecret: true }),
-      "classhub:class.roster = []: is empty and no organization, domain or group is allowed: nobody could log in; add students or a restriction",
+      "classhub:class.roster = []: is empty and nothing else admits students: nobody could log in; add students, or set auth.hostedDomain or auth.allowedDomains",
     ],
     [
       "a student listed twice",
@@ -237,11 +237,11 @@ describe("configurations that would deploy a hub nobody can use", () => {
     });
     assert.deepEqual(problems(raw), [
       'classhub:class.admins[3] = "ta@gmail.com": is outside auth.hostedDomain ["berkeley.edu"], and Google login ' +
-        "refuses other domains before it reads the admins; list the person's berkeley.edu account, or drop " +
-        "auth.hostedDomain and rely on the roster",
+        "refuses other domains before it reads the admins; list the person's berkeley.edu account, or admit the " +
+        "domain with auth.allowedDomains instead of auth.hostedDomain, which lets listed outsiders in",
       'classhub:class.roster[1] = "visitor@stanford.edu": is outside auth.hostedDomain ["berkeley.edu"], and Google ' +
-        "login refuses other domains before it reads the roster; list the person's berkeley.edu account, or drop " +
-        "auth.hostedDomain and rely on the roster",
+        "login refuses other domains before it reads the roster; list the person's berkeley.edu account, or admit " +
+        "the domain with auth.allowedDomains instead of auth.hostedDomain, which lets listed outsiders in",
     ]);
   });
 

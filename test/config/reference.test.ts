@@ -54,7 +54,7 @@ describe("the config reference", () => {
     assert.equal(rowOf("classhub:cluster.stack").type, "`org/project/stack`; required; only with `source: stack`");
     assert.equal(
       rowOf("classhub:class.auth.clientId").type,
-      "string; required; only with `type` `github`, `google` or `generic-oauth`",
+      "string; required; only with `type` `github`, `google`, `generic-oauth` or `cilogon`",
     );
     assert.equal(rowOf("classhub:class.tls.secretName").type, "string; either this or `clusterIssuer`");
   });

@@ -59,6 +59,7 @@ class StackRenderer:
         self.project = out_root / "project"
         self.project.mkdir()
         (self.project / "rosters").symlink_to(REPO / "rosters")  # rosterFile is read from the cwd
+        (self.project / "files").symlink_to(REPO / "files")  # and so are files' sources and logos
         self.results: dict[str, Path | None] = {}
 
     def settings_path(self, stack: str) -> Path | None:

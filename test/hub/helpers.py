@@ -116,6 +116,14 @@ def uses_oauth(cls: dict) -> bool:
     return cls["auth"]["type"] != "dummy"
 
 
+def shares_homes(cls: dict) -> bool:
+    return "shared" in (cls.get("storage") or {})
+
+
+def has_home_disks(cls: dict) -> bool:
+    return not shares_homes(cls)
+
+
 def uses_dummy_login(cls: dict) -> bool:
     return cls["auth"]["type"] == "dummy"
 

@@ -8,6 +8,7 @@ import {
   deployment,
   HUB_IMAGE,
   HUB_PROBES,
+  HUB_RESOURCES,
   type HubDeploymentInputs,
   identityProviderPorts,
   networkPolicy,
@@ -105,7 +106,7 @@ describe("hub image", () => {
     proxyToken: { name: "proxy-api-token", key: "token" },
     serviceAccountName: "hub",
     claimName: "hub-db",
-    configChecksum: "0".repeat(64),
+    resources: HUB_RESOURCES,
     secretChecksum: "1".repeat(64),
     nodeSelector: {},
   });

@@ -37,6 +37,8 @@ it("memory reaches the spawner in bytes and the home keeps KubeSpawner's claim n
     mountPath: "/home/jovyan",
     pvcNameTemplate: "claim-{user_server}",
     volumeName: "home",
+    files: null,
+    shared: null,
   });
 });
 

@@ -50,6 +50,9 @@ def login(auth, username: str, *, domain: str | None = None, groups=(), orgs=())
         user_info = {"login": username, "email": f"{username}@users.noreply.github.com"}
     elif kind == "GenericOAuthenticator":
         user_info = {auth.username_claim: username, "groups": list(groups)}
+    elif kind == "CILogonOAuthenticator":
+        # from the first identity provider the class offers
+        user_info = {"idp": next(iter(auth.idps)), "eppn": username, "isMemberOf": list(groups)}
     else:
         raise AssertionError(kind)
 
@@ -71,7 +74,7 @@ def login(auth, username: str, *, domain: str | None = None, groups=(), orgs=())
 def stranger(s: dict) -> str:
     """A username on no roster: an email for email-named authenticators."""
     name = f"stranger-{uuid.uuid4().hex[:8]}"
-    if s["auth"]["type"] in ("google", "generic-oauth"):
+    if s["auth"]["type"] in ("google", "generic-oauth", "cilogon"):
         return f"{name}@example.org"
     return name
 

@@ -94,7 +94,7 @@ CASES = [
         "dummy",
         "auth.type",
         "saml",
-        "auth.type: 'saml' is not one of ['dummy', 'github', 'google', 'generic-oauth']",
+        "auth.type: 'saml' is not one of ['dummy', 'github', 'google', 'generic-oauth', 'cilogon']",
     ),
     (
         "dummy",
@@ -132,8 +132,8 @@ CASES = [
     (
         "github",
         "auth.google",
-        {"hostedDomain": []},
-        "auth.google: must be null with auth.type github (got {'hostedDomain': []})",
+        {"hostedDomain": [], "allowedDomains": []},
+        "auth.google: must be null with auth.type github (got {'hostedDomain': [], 'allowedDomains': []})",
     ),
     (
         "google",

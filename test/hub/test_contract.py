@@ -23,6 +23,7 @@ from helpers import (
     culls_idle_servers,
     fake_user,
     has_gpu_profile,
+    has_home_disks,
     has_no_profiles,
     has_profiles,
     pod_and_pvc,
@@ -95,10 +96,11 @@ def test_config_sets_only_real_traits(hub):
     from jupyterhub.crypto import CryptKeeper
     from jupyterhub.proxy import ConfigurableHTTPProxy
     from kubespawner import KubeSpawner
-    from oauthenticator.generic import GenericOAuthenticator
+    from oauthenticator.cilogon import CILogonOAuthenticator
     from oauthenticator.github import GitHubOAuthenticator
-    from oauthenticator.google import GoogleOAuthenticator
     from oauthenticator.oauth2 import OAuthenticator
+
+    from classhub_auth import GenericOAuthenticator, GoogleOAuthenticator
 
     classes = {
         cls.__name__: cls
@@ -110,6 +112,7 @@ def test_config_sets_only_real_traits(hub):
             GitHubOAuthenticator,
             GoogleOAuthenticator,
             GenericOAuthenticator,
+            CILogonOAuthenticator,
             ConfigurableHTTPProxy,
             CryptKeeper,
             KubeSpawner,
@@ -199,6 +202,7 @@ def test_authenticator_class_roster_and_admins(hub):
         "github": "GitHubOAuthenticator",
         "google": "GoogleOAuthenticator",
         "generic-oauth": "GenericOAuthenticator",
+        "cilogon": "CILogonOAuthenticator",
     }[s["auth"]["type"]]
     assert type(auth).__name__ == expected
     # the roster, and the admins, who may always log in
@@ -208,10 +212,12 @@ def test_authenticator_class_roster_and_admins(hub):
     # a student dropped from the roster must not get in just for being in the db
     assert auth.allow_existing_users is False
     assert auth.enable_auth_state is True
-    domain_only = s["auth"]["type"] == "google" and not s["auth"]["allowedUsers"]
+    google, generic = s["auth"]["google"], s["auth"]["genericOAuth"]
+    domain_only = bool(google and google["hostedDomain"] and not s["auth"]["allowedUsers"])
     # JupyterHub 5: nobody is let in unless config says so; only a Google
-    # class without a roster admits everyone (inside its hosted domain).
-    assert auth.allow_all is domain_only
+    # class without a roster admits everyone (inside its hosted domain), and
+    # a generic-OAuth class that says allowAll.
+    assert auth.allow_all is (domain_only or bool(generic and generic["allowAll"]))
 
 
 @pytest.mark.stacks(where=uses_dummy_login)
@@ -247,7 +253,7 @@ def test_admins_by_role_with_server_access_only_if_enabled(hub):
     roles = {r["name"]: r for r in app.load_roles}
     default_admin = next(r for r in get_default_roles() if r["name"] == "admin")
     # the built-in admin role: membership only, its scopes untouched
-    assert set(roles["admin"]) == {"name", "users"}
+    assert set(roles["admin"]) == {"name", "users", "groups"}
     class_admin = roles["class-admin"]
     assert set(class_admin["scopes"]) <= set(scope_definitions)
     # the admin role minus exactly the server-reaching scopes, so a JupyterHub
@@ -257,12 +263,15 @@ def test_admins_by_role_with_server_access_only_if_enabled(hub):
     assert set(class_admin["scopes"]) <= set(default_admin["scopes"])
     expanded = expand_scopes(class_admin["scopes"])
     assert not [x for x in expanded if x.startswith(("access:servers", "tokens", "shares"))]
+    instructors = sorted(s["auth"]["instructorGroups"])
     if s["hub"]["adminAccess"]:
         assert roles["admin"]["users"] == admins
-        assert class_admin["users"] == []
+        assert roles["admin"]["groups"] == instructors
+        assert class_admin["users"] == class_admin["groups"] == []
     else:
-        assert roles["admin"]["users"] == []
+        assert roles["admin"]["users"] == roles["admin"]["groups"] == []
         assert class_admin["users"] == admins
+        assert class_admin["groups"] == instructors
 
 
 # --- spawner ------------------------------------------------------------------
@@ -280,7 +289,8 @@ def test_spawner_is_kubespawner_in_class_namespace(hub, make_spawner):
     spawner = run(build())
     assert spawner.namespace == s["spawner"]["namespace"] == s["class"]["namespace"]
     assert spawner.delete_pvc is False
-    assert spawner.storage_pvc_ensure is True
+    # A claim per student, unless homes are folders of the class's shared volume.
+    assert spawner.storage_pvc_ensure is (s["storage"]["shared"] is None)
 
 
 def test_pod_image_resources_and_timeouts(hub, make_spawner):
@@ -339,16 +349,19 @@ def test_pod_gets_no_service_account_token(hub, make_spawner):
     assert not pod["spec"].get("serviceAccountName")
 
 
+@pytest.mark.stacks(where=has_home_disks)
 def test_home_volume_and_mount(hub, make_spawner):
     app, s = hub
     user = fake_user()
     pod, pvc = pod_and_pvc(app, make_spawner, user=user)
     st = s["storage"]
     claim = st["pvcNameTemplate"].replace("{user_server}", user.name)
-    assert pod["spec"]["volumes"] == [
+    # Besides the files of classhub:class.files, which test_operator.py checks.
+    files = (st.get("files") or {}).get("volumeName")
+    assert [v for v in pod["spec"]["volumes"] if v["name"] != files] == [
         {"name": st["volumeName"], "persistentVolumeClaim": {"claimName": claim}}
     ]
-    assert container(pod)["volumeMounts"] == [
+    assert [m for m in container(pod)["volumeMounts"] if m["name"] != files] == [
         {"name": st["volumeName"], "mountPath": st["mountPath"]}
     ]
     assert pvc["metadata"]["name"] == claim

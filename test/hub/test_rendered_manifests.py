@@ -49,7 +49,12 @@ def hub_container(objects) -> dict:
 
 
 def test_configmap_ships_hub_files_and_settings(objects, stack_settings_path):
-    data = one(objects, "ConfigMap", component="hub")["data"]
+    # The hub's config ConfigMap; with branding the hub has a second one (template and logo).
+    (data,) = [
+        o["data"]
+        for o in objects
+        if o["kind"] == "ConfigMap" and "hub-settings.json" in o.get("data", {})
+    ]
     assert data["jupyterhub_config.py"] == (HUB_DIR / "jupyterhub_config.py").read_text()
     assert data["classhub_settings.py"] == (HUB_DIR / "classhub_settings.py").read_text()
     assert json.loads(data["hub-settings.json"]) == json.loads(stack_settings_path.read_text())

@@ -4,9 +4,14 @@
 // <name>-dev, its own node port), so they run side by side and none depends on another's leftovers. Checks of
 // one deploy that change nothing are subtests of the test that made it: a deploy costs seconds of CPU.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { parse, stringify } from "yaml";
+import { kubernetesObjects } from "../../tools/dev/render";
 import { LiveEnv, ROOT } from "../../tools/harness/liveenv";
+import { runStack } from "../../tools/harness/mockrun";
+import { listStacks } from "../../tools/harness/stackfile";
 import { waitFor } from "../support/wait";
 import { Live, linesWith, steps } from "./support";
 
@@ -142,8 +147,8 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
     assert.equal(preview.status, 0, preview.stderr);
     const planned = JSON.parse(preview.stdout).steps as any[];
     assert.ok(planned.some((step) => step.op === "update"));
-    // Only the hub ConfigMap is replaced: the kubernetes provider treats ConfigMap data as immutable, and the
-    // new auto-named ConfigMap rolls the hub. Nothing else, and nothing that holds data, is replaced or deleted.
+    // Only the hub ConfigMap is replaced: its name carries a digest of its content, and the new name rolls the hub.
+    // Nothing else, and nothing that holds data, is replaced or deleted.
     const replaced = planned.filter((step) => /replace|delete/.test(step.op)).map((step) => step.urn.split("::")[2]);
     assert.deepEqual(
       [...new Set(replaced)],
@@ -252,7 +257,7 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
     const r = await s.up();
     assert.notEqual(r.status, 0);
     assert.deepEqual(linesWith(r.stdout + r.stderr, "classhub:class.resources.memoryLimit"), [
-      '- classhub:class.resources.memoryLimit = "lots": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+      '- classhub:class.resources.memoryLimit = "lots": expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G (suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte',
     ]);
     const exported = await live.pulumi("stack", "export", "--stack", s.name);
     assert.equal(exported.status, 0, exported.stderr);
@@ -307,4 +312,108 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
     assert.deepEqual(await kept(), before);
     assert.deepEqual(await live.names("deployments", s.ns), ["hub", "proxy"]);
   });
+
+  it("every example stack's render applies as it is with kubectl apply --server-side", async () => {
+    await live.kubectl("apply", "-f", live.file(CERTIFICATE_CRD));
+    await live.kubectl("wait", "--for=condition=Established", "crd/certificates.cert-manager.io", "--timeout=30s");
+    for (const stack of listStacks()) {
+      const objects = kubernetesObjects((await runStack(stack)).resources);
+      const file = path.join(env.dir, `render-${stack}.yaml`);
+      fs.writeFileSync(file, objects.map((o) => stringify(o)).join("---\n"));
+      const applied = await live.run("kubectl", ["apply", "--server-side", "-f", file]);
+      assert.equal(applied.status, 0, `${stack}: ${applied.stderr}`);
+      assert.equal(applied.stdout.trim().split("\n").length, objects.length, `${stack}: ${applied.stdout}`);
+    }
+  });
+
+  it("a class deployed before its objects had stable names takes them on: nothing that holds data is replaced", async (t) => {
+    const known = await live.run("git", ["cat-file", "-e", `${BEFORE_STABLE_NAMES}^{commit}`]);
+    if (known.status !== 0) {
+      t.skip(`this clone lacks commit ${BEFORE_STABLE_NAMES}, the code from before stable names`);
+      return;
+    }
+    // That commit's program, in a project of its own, with its own dev stack file, on this test's state backend.
+    const before = path.join(env.dir, "before-stable-names");
+    fs.mkdirSync(before);
+    await live.ok("bash", [
+      "-c",
+      `git archive ${BEFORE_STABLE_NAMES} Pulumi.yaml Pulumi.dev.yaml package.json tsconfig.json index.ts components hub rosters | tar -x -C '${before}'`,
+    ]);
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(before, "node_modules"));
+    const s = await live.classStack("rename", 30094);
+    const old = parse(fs.readFileSync(path.join(before, "Pulumi.dev.yaml"), "utf8"));
+    old.config["classhub:cluster"] = { source: "ambient", context: "classhub-local", skipAwait: true };
+    Object.assign(old.config["classhub:class"], { name: "rename", nodePort: 30094 });
+    fs.writeFileSync(path.join(before, `Pulumi.${s.name}.yaml`), stringify(old));
+    const oldUp = await live.run(
+      "pulumi",
+      ["up", "--yes", "--skip-preview", "--stack", s.name, "--non-interactive"],
+      before,
+    );
+    assert.equal(oldUp.status, 0, oldUp.stdout + oldUp.stderr);
+    const held = () =>
+      Promise.all([
+        live.uid("namespace", s.ns),
+        live.uid("pvc", "hub-db", s.ns),
+        ...["hub", "proxy-api", "proxy-public"].map((svc) => live.uid("service", svc, s.ns)),
+        ...["hub", "proxy"].map((d) => live.uid("deployment", d, s.ns)),
+      ]);
+    const kept = await held();
+
+    const preview = await s.preview("--json");
+    assert.equal(preview.status, 0, preview.stderr);
+    const replaced = (JSON.parse(preview.stdout).steps as any[])
+      .filter((step) => /replace|delete/.test(step.op))
+      .map((step) => step.urn.split("$").pop().split("::")[0]);
+    // Only objects that hold no data take their new names; claims, the namespace and the Services stay.
+    assert.deepEqual([...new Set(replaced)].sort(), [
+      "kubernetes:core/v1:ConfigMap",
+      "kubernetes:core/v1:LimitRange",
+      "kubernetes:core/v1:ResourceQuota",
+      "kubernetes:core/v1:Secret",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    ]);
+    await s.deploy();
+    assert.deepEqual(await held(), kept);
+    assert.deepEqual(await live.names("networkpolicies", s.ns), ["default-deny", "hub", "proxy", "singleuser"]);
+    assert.deepEqual(await live.names("resourcequotas", s.ns), ["classhub-quota"]);
+    assert.deepEqual(await live.names("limitranges", s.ns), ["classhub-limits"]);
+    assert.deepEqual(await live.names("roles", s.ns), ["hub"]);
+    assert.deepEqual(await live.names("rolebindings", s.ns), ["hub"]);
+    const secrets = await live.names("secrets", s.ns);
+    assert.deepEqual(secrets, ["hub", "proxy-api-token"]);
+    const hub = (await live.json("get", "deployment", "hub", "-n", s.ns)).spec.template.spec;
+    const configMaps = await live.names("configmaps", s.ns);
+    assert.deepEqual(
+      configMaps.filter((n) => n.startsWith("hub-config-")),
+      [hub.volumes.find((v: any) => v.configMap).configMap.name],
+    );
+    const second = await s.up("--expect-no-changes");
+    assert.equal(second.status, 0, second.stdout + second.stderr);
+  });
 });
+
+/** The last commit whose objects had generated names, for the upgrade test. */
+const BEFORE_STABLE_NAMES = "ca08c778d15e1615141589c27558a6887267e8af";
+
+/** cert-manager's Certificate kind, with no schema: renders of classes that ask cert-manager for a certificate use it. */
+const CERTIFICATE_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "certificates.cert-manager.io" },
+  spec: {
+    group: "cert-manager.io",
+    names: { kind: "Certificate", plural: "certificates", singular: "certificate", listKind: "CertificateList" },
+    scope: "Namespaced",
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
+  },
+};

@@ -8,7 +8,7 @@ import type { Resource } from "./harness";
 
 let runs: Map<string, StackRun>;
 const hubConfig = (stack: string): Resource => find(runs.get(stack)!, TYPES.configMap, "hub-config");
-const where = (ns: string) => `hub-settings.json of ConfigMap ${ns}/${ns}-jupyterhub-hub-config`;
+const where = (ns: string) => `hub-settings.json of ConfigMap ${ns}/hub-config-<digest>`;
 
 before(async () => {
   runs = await runExamples(["dev", "data8-fa26", "gpu-seminar-fa26"]);

@@ -21,7 +21,7 @@ let runs: Map<string, StackRun>;
 before(async () => {
   runs = await runExamples();
 });
-const where = (ns: string) => `hub-settings.json of ConfigMap ${ns}/${ns}-jupyterhub-hub-config`;
+const where = (ns: string) => `hub-settings.json of ConfigMap ${ns}/hub-config-<digest>`;
 
 describe("classhub-require-resource-limits", () => {
   const policy = "classhub-require-resource-limits";

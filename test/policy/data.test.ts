@@ -85,7 +85,7 @@ describe("classhub-require-retained-volume-claims", () => {
     await expectViolations(changed, { stack }, [
       [
         policy,
-        "Expected students' home claims on a storage class with reclaimPolicy Retain but found the cluster's default storage class, whose reclaimPolicy is unknown in storage.storageClass of hub-settings.json of ConfigMap data8-fa26/data8-fa26-jupyterhub-hub-config; set classhub:cluster.storageClasses.home to a Retain class",
+        "Expected students' home claims on a storage class with reclaimPolicy Retain but found the cluster's default storage class, whose reclaimPolicy is unknown in storage.storageClass of hub-settings.json of ConfigMap data8-fa26/hub-config-<digest>; set classhub:cluster.storageClasses.home to a Retain class",
       ],
     ]);
   });
@@ -100,7 +100,7 @@ describe("classhub-require-retained-volume-claims", () => {
         ],
         [
           policy,
-          "Expected students' home claims on a storage class with reclaimPolicy Retain but found the cluster's default storage class, whose reclaimPolicy is unknown in storage.storageClass of hub-settings.json of ConfigMap demo-dev/demo-dev-jupyterhub-hub-config; set classhub:cluster.storageClasses.home to a Retain class",
+          "Expected students' home claims on a storage class with reclaimPolicy Retain but found the cluster's default storage class, whose reclaimPolicy is unknown in storage.storageClass of hub-settings.json of ConfigMap demo-dev/hub-config-<digest>; set classhub:cluster.storageClasses.home to a Retain class",
         ],
       ],
     );

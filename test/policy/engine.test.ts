@@ -116,7 +116,7 @@ describe("the pack served over the analyzer protocol", () => {
     assert.deepEqual(served, expected);
     // The hub ConfigMap has one admin, the config asks for two.
     assert.deepEqual(lines(harness), [
-      "classhub-require-hub-admins: Expected at least 2 admins but found 1 in auth.admins of hub-settings.json of ConfigMap demo-dev/demo-dev-jupyterhub-hub-config; list course staff in classhub:class.admins",
+      "classhub-require-hub-admins: Expected at least 2 admins but found 1 in auth.admins of hub-settings.json of ConfigMap demo-dev/hub-config-<digest>; list course staff in classhub:class.admins",
     ]);
   });
 

@@ -15,8 +15,11 @@ before(async () => {
 });
 
 describe("example stacks", () => {
-  it("are the four the repository ships", () => {
-    assert.deepEqual([...runs.keys()], ["data8-fa26", "dev", "gpu-seminar-fa26", "platform"]);
+  it("are the six the repository ships", () => {
+    assert.deepEqual(
+      [...runs.keys()],
+      ["data8-fa26", "dev", "ds100-sp27", "gpu-seminar-fa26", "platform", "stat20-sp27"],
+    );
   });
 
   for (const [label, config] of [
@@ -48,7 +51,7 @@ describe("example stacks", () => {
       resourcePolicies.filter((name) => !policiesApplied.has(name)),
       [],
     );
-    assert.equal(checked, 128, "resources across the example stacks");
+    assert.equal(checked, 195, "resources across the example stacks");
     // The kinds each family of policies saw, e.g. pod-spec checks saw Deployments; GKE checks saw clusters and pools.
     for (const entry of [
       "classhub-disallow-privileged-containers kubernetes:apps/v1:Deployment",

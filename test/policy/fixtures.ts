@@ -61,8 +61,10 @@ export function variant(r: Resource, change: (inputs: any) => void, name = r.nam
   return { ...r, name, inputs };
 }
 
-/** A hub ConfigMap whose settings JSON has `change` applied. */
+/** A hub ConfigMap whose settings JSON has `change` applied; any other ConfigMap as it is. */
 export function settingsVariant(configMap: Resource, change: (settings: any) => void): Resource {
+  if ((configMap.inputs.data as Record<string, string> | undefined)?.["hub-settings.json"] === undefined)
+    return configMap;
   return variant(configMap, (inputs) => {
     const settings = JSON.parse(inputs.data["hub-settings.json"]);
     change(settings);

@@ -27,7 +27,7 @@ describe("the pack", () => {
     for (const name of names)
       assert.match(name, /^classhub-(disallow|enforce|require|configure)-[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.equal(new Set(names).size, names.length);
-    assert.equal(names.length, 33);
+    assert.equal(names.length, 35);
   });
   it("makes security, authentication, data safety and GKE mandatory, and cost advisory", () => {
     for (const p of [...security, ...authentication, ...dataSafety, ...gke])
@@ -104,7 +104,7 @@ describe("secrets", () => {
       (c) => (c.data.notes = `key: ${"c0ffee".repeat(8)}`),
     );
     assert.deepEqual(lines(await validate([hubSecret, leak], { stack: "gpu-seminar-fa26" })), [
-      'classhub-disallow-secrets-in-configmaps: Expected no Secret values in a ConfigMap but found the value of Secret cs294-dl-fa26/cs294-dl-fa26-jupyterhub-hub-secret key "crypt-key" in data key "notes" of ConfigMap cs294-dl-fa26/cs294-dl-fa26-jupyterhub-hub-config; keep it in the hub Secret and pass it as an env var (components/hub/manifests.ts SECRET_ENV)',
+      'classhub-disallow-secrets-in-configmaps: Expected no Secret values in a ConfigMap but found the value of Secret cs294-dl-fa26/hub key "crypt-key" in data key "notes" of ConfigMap cs294-dl-fa26/hub-config-<digest>; keep it in the hub Secret and pass it as an env var (components/hub/manifests.ts SECRET_ENV)',
     ]);
   });
 });

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { StackRun } from "../../tools/harness/mockrun";
-import { policyNamed } from "./assertions";
+import { lines as messages, policyNamed } from "./assertions";
 import { TYPES, find, podFrom, runExamples, settingsVariant, variant } from "./fixtures";
-import { type Resource, validate, type Violation } from "./harness";
+import { type Resource, validate } from "./harness";
 
 const STACK = "gpu-seminar-fa26";
 const NS = "cs294-dl-fa26";
@@ -24,7 +24,6 @@ before(async () => {
 });
 
 const check = (resources: Resource[], stack = STACK) => validate(resources, { stack });
-const messages = (violations: Violation[]) => violations.map((v) => `${v.policy}: ${v.message}`);
 
 async function expectOnly(resources: Resource[], policy: string, message: string): Promise<void> {
   assert.deepEqual(messages(await check(resources)), [`${policy}: ${message}`]);
@@ -113,7 +112,7 @@ describe("classhub-require-run-as-non-root", () => {
     await expectOnly(
       [settingsVariant(configMap, (s) => (s.spawner.uid = 0))],
       policy,
-      `Expected a non-zero spawner.uid for students' servers but found 0 in hub-settings.json of ConfigMap ${NS}/${NS}-jupyterhub-hub-config; set spawner.uid to 1000 (jovyan) in components/hub/settings.ts`,
+      `Expected a non-zero spawner.uid for students' servers but found 0 in hub-settings.json of ConfigMap ${NS}/hub-config-<digest>; set spawner.uid to 1000 (jovyan) in components/hub/settings.ts`,
     );
   });
   it("passes a container that inherits runAsNonRoot from its pod (near miss)", async () => {
@@ -224,7 +223,7 @@ describe("classhub-disallow-host-access", () => {
 
 describe("classhub-require-pinned-images", () => {
   const policy = "classhub-require-pinned-images";
-  const where = `hub-settings.json of ConfigMap ${NS}/${NS}-jupyterhub-hub-config`;
+  const where = `hub-settings.json of ConfigMap ${NS}/hub-config-<digest>`;
   it("rejects the latest tag in a Deployment", async () => {
     await expectOnly(
       [variant(hub, (d) => (d.spec.template.spec.containers[0].image = "quay.io/jupyterhub/k8s-hub:latest"))],
@@ -364,7 +363,7 @@ describe("classhub-disallow-external-services", () => {
 describe("classhub-disallow-metadata-server-egress", () => {
   const policy = "classhub-disallow-metadata-server-egress";
   const singleuser = () => find(run, TYPES.networkPolicy, "singleuser");
-  const name = `NetworkPolicy ${NS}/${NS}-jupyterhub-singleuser`;
+  const name = `NetworkPolicy ${NS}/singleuser`;
   const fix = "(BLOCKED_EGRESS in components/jupyterhub/manifests.ts)";
   it("rejects single-user egress to 0.0.0.0/0 without the metadata server in except", async () => {
     await expectOnly(
@@ -384,7 +383,7 @@ describe("classhub-disallow-metadata-server-egress", () => {
     await expectOnly(
       [variant(find(run, TYPES.networkPolicy, "default-deny"), (n) => (n.spec.egress = [{}]))],
       policy,
-      `Expected egress rule 0 to exclude 169.254.169.254 but found any destination on any port in NetworkPolicy ${NS}/${NS}-namespace-default-deny; restrict spec.egress[0].to to an ipBlock whose except lists 169.254.169.254/32 ${fix}`,
+      `Expected egress rule 0 to exclude 169.254.169.254 but found any destination on any port in NetworkPolicy ${NS}/default-deny; restrict spec.egress[0].to to an ipBlock whose except lists 169.254.169.254/32 ${fix}`,
     );
   });
   it("passes an except of exactly 169.254.169.254/32, and the hub's own egress (near miss)", async () => {
@@ -409,14 +408,14 @@ describe("classhub-enforce-namespaced-rbac", () => {
     await expectOnly(
       [variant(role(), (r) => (r.rules[0].verbs = ["*"]))],
       policy,
-      `Expected explicit verbs but found "*" in rules[0] of Role ${NS}/${NS}-jupyterhub-hub-role; list only what is needed (${fix})`,
+      `Expected explicit verbs but found "*" in rules[0] of Role ${NS}/hub; list only what is needed (${fix})`,
     );
   });
   it("rejects a Role without a namespace", async () => {
     await expectOnly(
       [variant(role(), (r) => delete r.metadata.namespace)],
       policy,
-      `Expected the class namespace but found no metadata.namespace in Role ${NS}-jupyterhub-hub-role; set metadata.namespace so the Role cannot land in the provider's default namespace`,
+      `Expected the class namespace but found no metadata.namespace in Role hub; set metadata.namespace so the Role cannot land in the provider's default namespace`,
     );
   });
   it("rejects a ClusterRole that grants secrets", async () => {
@@ -463,7 +462,7 @@ describe("classhub-enforce-namespaced-rbac", () => {
         ),
       ],
       policy,
-      `Expected roleRef kind Role but found "ClusterRole" "edit" in RoleBinding ${NS}/${NS}-jupyterhub-hub-role-binding; bind the hub's own namespaced Role (a ClusterRole such as edit can read secrets)`,
+      `Expected roleRef kind Role but found "ClusterRole" "edit" in RoleBinding ${NS}/hub; bind the hub's own namespaced Role (a ClusterRole such as edit can read secrets)`,
     );
   });
   it("passes a Role that adds an explicit verb (near miss)", async () => {
@@ -473,7 +472,7 @@ describe("classhub-enforce-namespaced-rbac", () => {
 
 describe("classhub-disallow-secrets-in-configmaps", () => {
   const policy = "classhub-disallow-secrets-in-configmaps";
-  const name = `ConfigMap ${NS}/${NS}-jupyterhub-hub-config`;
+  const name = `ConfigMap ${NS}/hub-config-<digest>`;
   const fix = "keep it in the hub Secret and pass it as an env var (components/hub/manifests.ts SECRET_ENV)";
   it("rejects a secret-named data key", async () => {
     await expectOnly(
@@ -513,7 +512,7 @@ describe("classhub-disallow-secrets-in-configmaps", () => {
         ),
       ],
       policy,
-      `Expected no Secret values in a ConfigMap but found the value of Secret ${NS}/${NS}-jupyterhub-hub-secret key "cookie-secret" in data key "jupyterhub_config.py" of ${name}; ${fix}`,
+      `Expected no Secret values in a ConfigMap but found the value of Secret ${NS}/hub key "cookie-secret" in data key "jupyterhub_config.py" of ${name}; ${fix}`,
     );
   });
   it("passes names that only mention secrets and tokens: tokenUrl, secretName (near miss)", async () => {

@@ -30,7 +30,7 @@ it("with TLS the proxy serves HTTPS from the mounted Secret and redirects HTTP",
     image: PROXY_IMAGE,
     tokenChecksum: "0".repeat(64),
     tlsSecretName: "tls",
-    students: 40,
+    resources: proxyResources(40),
     nodeSelector: {},
   });
   const container = (d.spec as any).template.spec.containers![0] as any;
@@ -95,7 +95,7 @@ const plainProxy = (image: string): ProxyOptions => ({
   namespace: "c",
   image,
   tokenChecksum: "0".repeat(64),
-  students: 40,
+  resources: proxyResources(40),
   nodeSelector: {},
 });
 const proxyImage = (image: string) =>

@@ -9,7 +9,7 @@ import { rawConfig } from "../support/stacks";
 // The secrets tests run in this process: a test file of their own would cost a Node.js start-up, about a second.
 import "./secrets";
 
-const CLASS_STACKS = ["dev", "data8-fa26", "gpu-seminar-fa26"];
+const CLASS_STACKS = ["dev", "data8-fa26", "gpu-seminar-fa26", "ds100-sp27", "stat20-sp27"];
 const runs = new Map<string, StackRun>();
 
 before(async () => {
@@ -22,10 +22,9 @@ const one = (run: StackRun, kind: string, name: string) => {
   assert.equal(found.length, 1, `one ${kind} ${name}`);
   return found[0];
 };
-const settingsOf = (run: StackRun): HubSettings =>
-  JSON.parse(
-    ofKind(run, "ConfigMap").find((c) => c.inputs.data?.["hub-settings.json"])!.inputs.data["hub-settings.json"],
-  );
+const settingsConfigMap = (run: StackRun) =>
+  ofKind(run, "ConfigMap").find((c) => c.inputs.data?.["hub-settings.json"])!;
+const settingsOf = (run: StackRun): HubSettings => JSON.parse(settingsConfigMap(run).inputs.data["hub-settings.json"]);
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 const podTemplates = (run: StackRun) => ofKind(run, "Deployment").map((d) => d.inputs.spec.template);
@@ -57,7 +56,11 @@ for (const stack of CLASS_STACKS) {
           `${p.name} selects no pod`,
         );
         for (const rule of [...(p.inputs.spec.ingress ?? []), ...(p.inputs.spec.egress ?? [])]) {
-          for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])].filter((x: any) => x.podSelector)) {
+          // Peers with a namespaceSelector are pods of other namespaces (classhub:class.egress), not the class's.
+          const own = [...(rule.from ?? []), ...(rule.to ?? [])].filter(
+            (x: any) => x.podSelector && !x.namespaceSelector,
+          );
+          for (const peer of own) {
             assert.ok(
               pods.some((l) => matches(peer.podSelector.matchLabels, l)),
               `${p.name} peer selects no pod`,
@@ -164,7 +167,8 @@ for (const stack of CLASS_STACKS) {
       );
       const binding = ofKind(run(), "RoleBinding")[0].inputs;
       assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "hub", namespace: ns }]);
-      assert.match(binding.roleRef.name, new RegExp(`^${roles[0].name}-[0-9a-f]{8}$`));
+      assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "hub" });
+      assert.equal(roles[0].inputs.metadata.name, "hub");
       assert.deepEqual([...ofKind(run(), "ClusterRole"), ...ofKind(run(), "ClusterRoleBinding")], []);
     });
 
@@ -345,7 +349,7 @@ const immutables = (resources: RecordedResource[]) =>
     .sort((a, b) => a.object.localeCompare(b.object));
 
 describe("changing a class replaces nothing", () => {
-  it("image, resources, roster and culling timeout leave every resource and object name unchanged", async () => {
+  it("image, resources, roster and culling timeout leave every name but the hub ConfigMap's unchanged", async () => {
     const before = runs.get("dev")!;
     const cls = rawConfig("dev").class;
     const changed = await runStack("dev", {
@@ -357,17 +361,22 @@ describe("changing a class replaces nothing", () => {
         culling: { timeoutMinutes: 45 },
       },
     });
-    assert.deepEqual(identities(changed.resources), identities(before.resources));
+    const hubConfig = (r: StackRun) => settingsConfigMap(r).inputs.metadata.name as string;
+    const others = (r: StackRun) => identities(r.resources).filter((id) => !id.endsWith(`/${hubConfig(r)}`));
+    assert.deepEqual(others(changed), others(before));
     // Fields the API server refuses to change in place: a change would force a replacement or fail the update.
     assert.deepEqual(immutables(changed.resources), immutables(before.resources));
     const s = settingsOf(changed);
     assert.equal(s.spawner.image, "quay.io/jupyter/scipy-notebook:2025-10-06");
     assert.deepEqual(s.auth.allowedUsers, ["student1", "student4"]);
     assert.equal(s.culler.timeoutSeconds, 2700);
-    // The config change rolls the hub through its pod template, not by replacing anything.
-    const checksum = (r: StackRun) =>
-      one(r, "Deployment", "hub").inputs.spec.template.metadata.annotations["classhub.io/config-checksum"];
-    assert.notEqual(checksum(changed), checksum(before));
+    // The config gets a ConfigMap of a new name, and the hub's pod template names it: that rolls the hub.
+    const mounted = (r: StackRun) =>
+      one(r, "Deployment", "hub").inputs.spec.template.spec.volumes.find((v: any) => v.configMap).configMap.name;
+    assert.match(hubConfig(changed), /^hub-config-[0-9a-f]{10}$/);
+    assert.notEqual(hubConfig(changed), hubConfig(before));
+    assert.equal(mounted(changed), hubConfig(changed));
+    assert.equal(mounted(before), hubConfig(before));
   });
 });
 
@@ -405,7 +414,7 @@ describe("bad config through the real program", () => {
     await assert.rejects(runStack("dev", { class: { ...raw, resources: { memoryLimit: "lots" } } }), {
       message:
         "Invalid stack config (1 problem):\n" +
-        '  - classhub:class.resources.memoryLimit = "lots": expected a positive Kubernetes quantity such as 512Mi or 2Gi',
+        '  - classhub:class.resources.memoryLimit = "lots": expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G (suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte',
     });
   });
 });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { z } from "zod";
-import { classSchema, clusterSchema } from "../../components/config/schema";
+import { classSchema, clusterSchema, LABEL_KEY, LABEL_VALUE } from "../../components/config/schema";
 
 export const REFERENCE_FILE = path.join(__dirname, "..", "..", "docs", "config-reference.md");
 
@@ -34,11 +34,19 @@ const PATTERNS = new Map<string, Words>([
   [/^\/[\w./-]*$/.source, words("absolute path", "absolute paths")],
   [/\S/.source, words("text, not blank", "texts, not blank")],
   [/^[A-Za-z_][A-Za-z0-9_]*$/.source, words("variable name", "variable names")],
+  [/^(\/[\w.-]+)+$/.source, words("absolute path", "absolute paths")],
+  [/^0?[0-7]{3}$/.source, words('octal mode as text, e.g. `"0644"`', "octal modes as text")],
+  [/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.source, words("label value", "label values")],
+  [LABEL_KEY.source, words("Kubernetes label key", "Kubernetes label keys")],
+  [LABEL_VALUE.source, words("Kubernetes label value", "Kubernetes label values")],
+  [/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.source, words("GKE node pool name", "GKE node pool names")],
+  [/^(https?|urn):\S+$/.source, words("CILogon EntityID", "CILogon EntityIDs")],
 ]);
 
 const FORMATS: Record<string, Words> = {
   cidrv4: words("IPv4 CIDR block", "IPv4 CIDR blocks"),
   uri: words("URL", "URLs"),
+  memory: words("bytes or a quantity such as `2Gi`", "bytes or quantities such as `2Gi`"),
 };
 
 const code = (text: string) => `\`${text}\``;
@@ -100,6 +108,8 @@ function typeWords(s: Json, link?: string): Words {
     link === undefined ? w : words(`${w.one}, [below](${link})`, `${w.many}, [below](${link})`);
   if (s.const !== undefined) return words(code(String(s.const)));
   if (s.enum !== undefined) return words(either(s.enum.map((v: unknown) => code(String(v)))));
+  // A value of several JSON types that one format names, e.g. memory: a number of bytes or a quantity.
+  if (Array.isArray(s.type) && s.format !== undefined && FORMATS[s.format] !== undefined) return FORMATS[s.format];
   if (branchesOf(s) !== undefined) return linked(words("object", "objects"));
   switch (s.type) {
     case "string":

@@ -30,16 +30,24 @@ const KIND_ORDER = [
   "NetworkPolicy",
 ];
 
+/** What a Secret's values become in the render. */
+export const REDACTED = "<redacted>";
+const REDACTED_BASE64 = Buffer.from(REDACTED).toString("base64");
+
 function manifest(r: RecordedResource): Record<string, any> {
   const { apiVersion, kind, metadata, ...rest } = r.inputs;
   const object: Record<string, any> = { apiVersion, kind, metadata, ...rest };
   if (kind === "Secret") {
-    for (const field of ["data", "stringData"]) {
+    // Still a valid Secret, so the render applies as it is: `data` holds base64, `stringData` plain text.
+    for (const [field, value] of [
+      ["data", REDACTED_BASE64],
+      ["stringData", REDACTED],
+    ]) {
       if (object[field] !== undefined) {
         object[field] = Object.fromEntries(
           Object.keys(object[field])
             .sort()
-            .map((k) => [k, "<redacted>"]),
+            .map((k) => [k, value]),
         );
       }
     }

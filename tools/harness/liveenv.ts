@@ -58,7 +58,16 @@ export class LiveEnv {
 
   constructor(readonly options: { node?: boolean } = {}) {
     fs.mkdirSync(this.project);
-    for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "hub", "rosters"]) {
+    for (const entry of [
+      "Pulumi.yaml",
+      "package.json",
+      "tsconfig.json",
+      "index.ts",
+      "components",
+      "hub",
+      "rosters",
+      "files",
+    ]) {
       fs.cpSync(path.join(ROOT, entry), path.join(this.project, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));

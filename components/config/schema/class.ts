@@ -2,7 +2,13 @@
 import { z } from "zod";
 import { HUB_IMAGE } from "../../hub/manifests";
 import { PROXY_IMAGE } from "../../proxy/manifests";
-import { cores, count, hostname, httpsUrl, image, memory, resourceFields, resources, slug } from "./values";
+import { auth } from "./auth";
+import { classServerFields, ENVIRONMENT_HELP, environment, profileServerFields, urlPath } from "./servers";
+import { egressSchema } from "./egress";
+import { brandingSchema, filesSchema } from "./files";
+import { databaseSize, hubResources, proxyResources } from "./sizing";
+import { storageSchema } from "./storage";
+import { cores, count, hostname, image, memory, resourceFields, resources, slug } from "./values";
 
 /** How proxy-public can be exposed. */
 export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
@@ -35,101 +41,8 @@ const profile = z.strictObject({
       "NVIDIA GPUs attached to each server of this profile; its servers tolerate GPU nodes. " +
         "On a cluster this stack creates, it needs `classhub:cluster.gke.gpuPool`.",
     ),
+  ...profileServerFields,
 });
-
-const oauthBase = {
-  clientId: z
-    .string()
-    .min(1, { error: "expected the OAuth client id" })
-    .describe(
-      "Client id of the OAuth app, registered with the callback URL `https://<hostname>/hub/oauth_callback`. " +
-        "Its secret goes in `classhub:oauthClientSecret`.",
-    ),
-};
-const auth = z.discriminatedUnion(
-  "type",
-  [
-    z.strictObject({
-      // The discriminator is described once, here; the reference shows one row for it.
-      type: z
-        .literal("dummy")
-        .describe(
-          "The authenticator: `dummy` (any name with any password; only on stacks named `dev` or `dev-*`), " +
-            "`github`, `google`, or `generic-oauth` (any OAuth 2 or OpenID Connect provider).",
-        ),
-    }),
-    z.strictObject({
-      type: z.literal("github"),
-      ...oauthBase,
-      allowedOrganizations: z
-        .array(z.string().regex(/^[A-Za-z0-9-]+(:[A-Za-z0-9_.-]+)?$/))
-        .default([])
-        .describe(
-          "GitHub organizations (`org`) or teams (`org:team`) whose members may log in, besides the roster. " +
-            "The hub then asks GitHub for `read:org`.",
-        ),
-    }),
-    z.strictObject({
-      type: z.literal("google"),
-      ...oauthBase,
-      hostedDomain: z
-        .array(hostname)
-        .default([])
-        .describe(
-          "Google Workspace domains whose accounts may log in; accounts of other domains are refused. With an " +
-            "empty roster every account of these domains may log in; otherwise the roster and the admins must be " +
-            "accounts of these domains.",
-        ),
-    }),
-    z.strictObject({
-      type: z.literal("generic-oauth"),
-      ...oauthBase,
-      loginService: z.string().min(1).default("Single sign-on").describe("Name of the provider on the login button."),
-      authorizeUrl: httpsUrl.describe(
-        "The provider's authorization endpoint, an https URL; people's browsers go there to log in.",
-      ),
-      tokenUrl: httpsUrl.describe(
-        "The provider's token endpoint, an https URL. The hub calls it, so its port is opened in the hub's egress.",
-      ),
-      userdataUrl: httpsUrl.describe(
-        "The provider's user-info endpoint, an https URL. The hub calls it, so its port is opened in the hub's egress.",
-      ),
-      usernameClaim: z
-        .string()
-        .min(1)
-        .default("preferred_username")
-        .describe("User-info claim that names the user. With `email`, the roster and the admins are email addresses."),
-      scope: z
-        .array(z.string().min(1))
-        .default(["openid", "profile", "email"])
-        .describe("OAuth scopes the hub asks for."),
-      allowedGroups: z
-        .array(z.string().min(1))
-        .default([])
-        .describe("Groups (from `claimGroupsKey`) whose members may log in, besides the roster."),
-      claimGroupsKey: z
-        .string()
-        .min(1)
-        .optional()
-        .describe("User-info claim that lists a user's groups, e.g. `groups`. Required with `allowedGroups`."),
-    }),
-  ],
-  { error: "expected one of dummy, github, google, generic-oauth" },
-);
-
-/** Fields KubeSpawner fills into {braces} in environment values, per student; a literal brace is written twice. */
-export const TEMPLATE_FIELDS = ["username", "unescaped_username", "userid", "servername", "user_server"];
-const environmentValue = z
-  .string()
-  .refine(
-    (value) =>
-      !/[{}]/.test(
-        value.replace(/\{\{|\}\}/g, "").replace(new RegExp(`\\{(${TEMPLATE_FIELDS.join("|")})\\}`, "g"), ""),
-      ),
-    {
-      error: `expected text in which KubeSpawner's fields are ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(", ")}; write a literal brace as {{ or }}`,
-    },
-  );
 
 /** What a login looks like for each authenticator; checked with the auth type, in classRules.ts. */
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -148,14 +61,18 @@ export const classSchema = z
     admins: z
       .array(username)
       .min(1, { error: "expected at least one admin" })
-      .describe("Hub administrators: course staff. At least one. Logins are written as in `roster`."),
+      .describe(
+        "Hub administrators: course staff. At least one. Logins are written as in `roster`. Staff may also come " +
+          "from the provider's groups: `auth.staffGroups`.",
+      ),
     roster: z
       .array(username)
       .default([])
       .describe(
-        "Students allowed to log in: GitHub logins with `github`, email addresses with `google` (and with " +
-          "`generic-oauth` when `usernameClaim` is `email`), otherwise usernames of lowercase letters, digits, " +
-          "`.`, `_` and `-`. Case is ignored. A student taken off the roster can no longer log in.",
+        "Students allowed to log in: GitHub logins with `github`; `user@domain` logins with `google`, `cilogon` " +
+          "(its `eppn` or `email` claim) and `generic-oauth` when `usernameClaim` is `email`, `eppn` or `upn`; " +
+          "otherwise usernames of lowercase letters, digits, `.`, `_` and `-`. Case is ignored. A student taken off " +
+          "the roster can no longer log in. With admission by domain or identity provider, it lists the outsiders.",
       ),
     rosterFile: z
       .string()
@@ -169,8 +86,9 @@ export const classSchema = z
     expectedStudents: count(1, 100000)
       .optional()
       .describe(
-        "Class size when students come from an organization, domain or group rather than a roster; required " +
-          "then. Defaults to the roster's size.",
+        "Class size when students come from an organization, domain, group or identity provider rather than a " +
+          "roster: required without a roster, and with `allowAll` or `allowedDomains` (whose roster lists only " +
+          "outsiders). Defaults to the roster's size.",
       ),
     auth: auth.describe("How people log in: `type` picks the authenticator, which takes the keys listed with it."),
     image: image.describe(
@@ -193,6 +111,8 @@ export const classSchema = z
               "that `requirements-hub.txt` pins, which the default image ships; a custom image must ship the " +
               "same, and keeping it so is the operator's responsibility. It runs `jupyterhub` as uid 1000.",
           ),
+        resources: hubResources,
+        databaseSize,
       })
       .prefault({})
       .describe("The hub pod, which runs JupyterHub, KubeSpawner and the idle culler."),
@@ -205,24 +125,12 @@ export const classSchema = z
               "`configurable-http-proxy` 5.x as uid 65534 on a read-only root filesystem, with `node` for the " +
               "HTTPS liveness check.",
           ),
+        resources: proxyResources,
       })
       .prefault({})
       .describe("The proxy pod, configurable-http-proxy: the class's public entry point."),
     resources: resources.prefault({}).describe("What each student's server may use. Profiles may override each value."),
-    storage: z
-      .strictObject({
-        homeSize: memory.default("10Gi").describe("Size of each student's home volume, a quantity such as `10Gi`."),
-        mountPath: z
-          .string()
-          .regex(/^\/[\w./-]*$/, { error: "expected an absolute path" })
-          .default("/home/jovyan")
-          .describe("Where the home volume is mounted in the student's server."),
-      })
-      .prefault({})
-      .describe(
-        "Students' home volumes. KubeSpawner creates one claim per student, `claim-<user>`, which outlives the " +
-          "server, the user and a `pulumi destroy`.",
-      ),
+    storage: storageSchema,
     culling: z
       .strictObject({
         enabled: z.boolean().default(true).describe("Stop idle servers. The policy pack advises keeping it on."),
@@ -302,18 +210,16 @@ export const classSchema = z
       })
       .prefault({})
       .describe("How servers start: limits for a lecture-start burst, and timeouts."),
-    defaultUrl: z
-      .string()
-      .regex(/^\/[\w./-]*$/, { error: "expected a path such as /lab" })
+    defaultUrl: urlPath
       .default("/lab")
-      .describe("Path students land on in their server, e.g. `/lab` or `/tree`."),
-    environment: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), environmentValue)
-      .prefault({})
       .describe(
-        "Extra environment variables for students' servers. Values may use KubeSpawner's fields " +
-          `${TEMPLATE_FIELDS.map((f) => `\`{${f}}\``).join(", ")}; write a literal brace as \`{{\` or \`}}\`.`,
+        "Path students land on in their server. Defaults to JupyterLab, `/lab` (z2jh's default is `/tree`); " +
+          "see docs/course-staff.md for why and how to change it.",
       ),
+    environment: environment
+      .prefault({})
+      .describe(`Extra environment variables for students' servers. ${ENVIRONMENT_HELP}`),
+    ...classServerFields,
     adminAccess: z
       .boolean()
       .default(false)
@@ -321,19 +227,23 @@ export const classSchema = z
         "Lets admins open students' servers. Without it admins manage users and servers, but cannot open a " +
           "student's server, make tokens for a student or share a student's server.",
       ),
+    files: filesSchema,
+    branding: brandingSchema,
+    egress: egressSchema,
     quota: z
       .strictObject({
         cpu: cores.describe(
           "`limits.cpu`, in cores. Defaults to the class size times the largest CPU limit (class or profile), " +
-            "plus 3 for the hub and the proxy.",
+            "plus the hub's and the proxy's CPU limits (`hub.resources`, `proxy.resources`).",
         ),
         memory: memory.describe(
           "`limits.memory`, a quantity. Defaults to the class size times the largest memory limit, plus the " +
-            "hub's 2Gi and the proxy's limit, which grows with the class.",
+            "hub's and the proxy's memory limits (`hub.resources`, `proxy.resources`).",
         ),
         storage: memory.describe(
-          "`requests.storage`, a quantity. Defaults to the class size times `storage.homeSize`, plus 1Gi for " +
-            "the hub database.",
+          "`requests.storage`, a quantity. Defaults to the class size times `storage.homeSize`, plus " +
+            "`hub.databaseSize` for the hub database; with `storage.shared`, `hub.databaseSize` plus the shared volume's capacity (`nfs`, `filestore`), " +
+            "or no limit (`claim`, whose size classhub does not know).",
         ),
         pods: count(1, 100000).describe("`pods`. Defaults to the class size plus 5."),
         gpus: count(0, 1000).describe(

@@ -1,6 +1,9 @@
 // classhub:cluster: where the class runs, and the GKE cluster a stack can create.
 import { z } from "zod";
 import { BOOT_DISK_TYPES } from "../../cluster/machines";
+import { EXTRA_POOL_TAINT_KEY, RESERVED_POOL_NAMES } from "../../placement";
+import { labelKey, labelValue } from "./servers";
+import { filestoreSchema } from "./filestore";
 import { count } from "./values";
 
 const nodePool = (machineType: string, minNodes: number, maxNodes: number, diskSizeGb: number) =>
@@ -187,6 +190,40 @@ export const gkeSchema = z.strictObject({
     })
     .optional()
     .describe("Nodes with GPUs, for profiles with `gpus`; labelled and tainted like the user pool. None unless set."),
+  extraUserPools: z
+    .array(
+      nodePool("", 0, 10, 100).extend({
+        name: z
+          .string()
+          .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+            error: "expected a node pool name: up to 40 lowercase letters, digits and '-', starting with a letter",
+          })
+          .refine((name) => !RESERVED_POOL_NAMES.includes(name), {
+            error: `expected a name other than ${RESERVED_POOL_NAMES.join(", ")}, classhub's own pools`,
+          })
+          .describe("Pool name, unique in the cluster; classes and profiles name it in `placement.nodePool`."),
+        machineType: z
+          .string()
+          .min(1)
+          .describe("Compute Engine machine type of the pool's nodes, e.g. `n2-highmem-16`."),
+        taint: z
+          .strictObject({
+            key: labelKey.describe("Taint key."),
+            value: labelValue.describe("Taint value."),
+          })
+          .optional()
+          .describe(
+            `The pool's own \`NoSchedule\` taint, which servers that name the pool tolerate. Defaults to ` +
+              `\`${EXTRA_POOL_TAINT_KEY}=<name>\`.`,
+          ),
+      }),
+    )
+    .default([])
+    .describe(
+      "More pools for students' servers, e.g. large-memory machines for one class or profile. Labelled and tainted " +
+        "like the user pool, plus a taint of their own, so only servers whose `placement.nodePool` names a pool run on it.",
+    ),
+  filestore: filestoreSchema,
 });
 
 export const clusterSchema = z

@@ -5,15 +5,25 @@
 import type { z } from "zod";
 import type { classSchema } from "./class";
 import type { clusterSchema, gkeSchema } from "./cluster";
+import type { Branding, ServerFile } from "./files";
 import type { resources } from "./values";
 
+export * from "./auth";
 export * from "./class";
 export * from "./cluster";
+export type { Branding, ServerFile } from "./files";
+export * from "./servers";
+export * from "./storage";
 export { slug } from "./values";
 
 export type GkeConfig = z.output<typeof gkeSchema>;
 export type ClusterConfig = z.output<typeof clusterSchema>;
-export type ClassConfig = Omit<z.output<typeof classSchema>, "namespace" | "rosterFile"> & { namespace: string };
+/** The class as the program sees it: the namespace filled in, and the files `files` and `branding` name read. */
+export type ClassConfig = Omit<z.output<typeof classSchema>, "namespace" | "rosterFile" | "files" | "branding"> & {
+  namespace: string;
+  files: ServerFile[];
+  branding?: Branding;
+};
 export type Authenticator = ClassConfig["auth"]["type"];
 /** The resource fields of the class or of a profile, as validated. */
 export type Resources = z.output<typeof resources>;

@@ -6,9 +6,15 @@ export const slug = (what: string) =>
   z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
     error: `expected ${what}: lowercase letters, digits and '-', starting and ending with a letter or digit`,
   });
-export const memory = z.string().refine(isMemoryQuantity, {
-  error: "expected a positive Kubernetes quantity such as 512Mi or 2Gi",
-});
+const MEMORY_ERROR =
+  'expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G ' +
+  "(suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte";
+/** Memory or storage: a quantity or a plain number of bytes, as other tools write it; kept as text. */
+export const memory = z
+  .union([z.number(), z.string()], { error: MEMORY_ERROR })
+  .refine(isMemoryQuantity, { error: MEMORY_ERROR })
+  .transform(String)
+  .meta({ format: "memory" });
 export const cores = z
   .number({ error: "expected a number of CPU cores" })
   .positive({ error: "expected more than 0 cores" });
