@@ -2,20 +2,10 @@
 // each bad case names its stack-file key, and the hub settings carry what jupyterhub_config.py applies.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig, type RawConfig } from "../../components/config";
 import { identityProviderPorts } from "../../components/hub/manifests";
 import { hubSettings } from "../../components/hub/settings";
-import { withClass } from "../support/stacks";
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-    return e.problems;
-  }
-}
+import { problems, withClass } from "../support/stacks";
 
 const settingsOf = (raw: RawConfig) => hubSettings(parseConfig(raw).class!, { userPool: false });
 

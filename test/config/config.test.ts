@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig, type RawConfig } from "../../components/config";
 import { HUB_IMAGE } from "../../components/hub/manifests";
 import { PROXY_IMAGE } from "../../components/proxy/manifests";
 import { listStacks } from "../../tools/harness/stackfile";
-import { rawConfig, withClass } from "../support/stacks";
-
-/** The problems a config has, or [] when it is valid. */
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-    return e.problems;
-  }
-}
+import { problems, rawConfig, withClass } from "../support/stacks";
 
 describe("example stacks", () => {
   for (const stack of listStacks()) {

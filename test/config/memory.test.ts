@@ -2,24 +2,14 @@
 // program's parser (components/quantity.ts) and the policy pack's (policy/lib/quantity.ts) read the same cases alike.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig } from "../../components/config";
 import { memoryBytes } from "../../components/quantity";
 import { quantity } from "../../policy/lib/quantity";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 
 const ALLOWED =
   'expected a whole number of bytes (1951419879 or "1951419879") or a quantity such as 512Mi, 2Gi or 1.5G ' +
   "(suffixes Ki, Mi, Gi, Ti, Pi, Ei, k, M, G, T, P, E), at least one byte";
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
 
 /** Every memory key of a class, and how to set it. */
 const KEYS: [string, (c: any, v: unknown) => void][] = [

@@ -2,18 +2,8 @@
 // profiles, the command and working directory, and named servers. Each bad value is refused with its key.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
-import { withClass } from "../support/stacks";
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-    return e.problems;
-  }
-}
+import { parseConfig, type RawConfig } from "../../components/config";
+import { problems, withClass } from "../support/stacks";
 
 /** The dev class on a GKE cluster this stack creates, with one extra user pool `highmem`. */
 const onGke = (change: (cls: any) => void): RawConfig =>

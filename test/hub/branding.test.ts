@@ -3,12 +3,12 @@
 // test/hub/test_operator.py proves the page under the real JupyterHub.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig, type RawConfig } from "../../components/config";
 import { brandingConfigMap, loginTemplate } from "../../components/hub/branding";
 import { deployment, type HubDeploymentInputs } from "../../components/hub/manifests";
 import { HUB_RESOURCES } from "../../components/hub/manifests";
 import { hubSettings } from "../../components/hub/settings";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 
 /** The smallest PNG signature a logo check reads, then some bytes. */
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("rest")]);
@@ -21,16 +21,6 @@ const withBranding = (branding: unknown, files: Record<string, Buffer> = {}): Ra
   ...withClass("dev", (c) => (c.branding = branding)),
   readBytes: bytesOf(files),
 });
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
 
 const DATA8 = {
   title: "Data 8: Foundations of Data Science",

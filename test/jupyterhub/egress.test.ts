@@ -2,22 +2,13 @@
 // blocked whatever is allowed, and the policy pack's metadata rule passes what the program renders.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig } from "../../components/config";
 import { BLOCKED_EGRESS, singleuserNetworkPolicy } from "../../components/jupyterhub/manifests";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 import { expectNone, expectViolations } from "../policy/assertions";
 
 const POLICY = "classhub-disallow-metadata-server-egress";
 
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
 const withEgress = (egress: unknown) => withClass("dev", (c) => (c.egress = egress));
 const rulesOf = (egress: unknown) => {
   const cls = parseConfig(withEgress(egress)).class!;

@@ -2,11 +2,11 @@
 // hub settings' items, which jupyterhub_config.py mounts read-only (test/hub/test_operator.py checks the pod).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig, type RawConfig } from "../../components/config";
 import { hubSettings } from "../../components/hub/settings";
 import { serverFilesConfigMap } from "../../components/jupyterhub/files";
 import { expectNone, expectViolations } from "../policy/assertions";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 
 const CULLING = JSON.stringify({ MappingKernelManager: { cull_idle_timeout: 1200, cull_interval: 60 } });
 const GITCONFIG = "[init]\n\tdefaultBranch = main\n";
@@ -18,16 +18,6 @@ const withFiles = (files: unknown, sources: Record<string, string> = {}): RawCon
   ...withClass("dev", (c) => (c.files = files)),
   readFile: read(sources),
 });
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
 
 const EXAMPLE = [
   { path: "/etc/jupyter/jupyter_server_config.json", content: CULLING },

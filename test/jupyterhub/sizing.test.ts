@@ -2,7 +2,7 @@
 // Deployments and the database claim, and the quota, the LimitRange and the quota rules count the same values.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig } from "../../components/config";
 import { databaseClaim, deployment as hubDeployment, HUB_RESOURCES } from "../../components/hub/manifests";
 import { classSize } from "../../components/hub/settings";
 import { platformContainers } from "../../components/jupyterhub/manifests";
@@ -10,19 +10,9 @@ import { hubContainer, proxyContainer } from "../../components/jupyterhub/sizing
 import { limitRange, quotaHard } from "../../components/namespace/manifests";
 import { deployment as proxyDeployment, proxyResources } from "../../components/proxy/manifests";
 import { bytes, parseCpu } from "../../components/quantity";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 
 const dev = (change: (c: any) => void = () => undefined) => parseConfig(withClass("dev", change)).class!;
-
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
 
 describe("hub and proxy sizes", () => {
   it("keep classhub's defaults when the class sets none", () => {

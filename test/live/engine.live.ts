@@ -211,13 +211,13 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
     const config = live.file({ "classhub-disallow-open-authentication": { allowedStacks: [] } });
     const fail = await s.preview("--policy-pack", pack, "--policy-pack-config", config);
     assert.notEqual(fail.status, 0);
-    // The ConfigMap's name ends in the suffix the provider draws at random when it auto-names it.
+    // The ConfigMap's name ends in a digest of its content.
     const violations = linesWith(fail.stdout + fail.stderr, "Expected github, google or generic-oauth login");
     assert.deepEqual(
-      violations.map((v) => v.replace(/-hub-config-[0-9a-f]{8};/, "-hub-config-<suffix>;")),
+      violations.map((v) => v.replace(/\/hub-config-[0-9a-f]{10};/, "/hub-config-<digest>;")),
       [
         `Expected github, google or generic-oauth login in stack "${s.name}" but found auth type "dummy" in ` +
-          `hub-settings.json of ConfigMap ${s.ns}/${s.ns}-jupyterhub-hub-config-<suffix>; set ` +
+          `hub-settings.json of ConfigMap ${s.ns}/hub-config-<digest>; set ` +
           `classhub:class.auth.type to github, google or generic-oauth (this pack allows "dummy" in no stack)`,
       ],
     );
@@ -340,10 +340,10 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
       `git archive ${BEFORE_STABLE_NAMES} Pulumi.yaml Pulumi.dev.yaml package.json tsconfig.json index.ts components hub rosters | tar -x -C '${before}'`,
     ]);
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(before, "node_modules"));
-    const s = await live.classStack("rename", 30094);
+    const s = await live.classStack("rename", 30095);
     const old = parse(fs.readFileSync(path.join(before, "Pulumi.dev.yaml"), "utf8"));
     old.config["classhub:cluster"] = { source: "ambient", context: "classhub-local", skipAwait: true };
-    Object.assign(old.config["classhub:class"], { name: "rename", nodePort: 30094 });
+    Object.assign(old.config["classhub:class"], { name: "rename", nodePort: 30095 });
     fs.writeFileSync(path.join(before, `Pulumi.${s.name}.yaml`), stringify(old));
     const oldUp = await live.run(
       "pulumi",

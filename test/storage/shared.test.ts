@@ -2,7 +2,7 @@
 // the hub pod's share of the volume, the quota, and the refusal to switch where homes live.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
+import { parseConfig, type RawConfig } from "../../components/config";
 import { deployment } from "../../components/hub/manifests";
 import { hubSettings } from "../../components/hub/settings";
 import { hubSharedStorage, SHARED_CLAIM } from "../../components/hub/sharedStorage";
@@ -10,19 +10,10 @@ import { platformContainers as platform } from "../../components/jupyterhub/mani
 import { quotaHard } from "../../components/namespace/manifests";
 import { homeStorage, PER_STUDENT, switchProblem } from "../../components/storage/homeStorage";
 import { sharedClaim, sharedVolume } from "../../components/storage/sharedManifests";
-import { withClass } from "../support/stacks";
+import { problems, withClass } from "../support/stacks";
 
 const NFS = { server: "10.0.0.2", path: "/exports/demo" };
 
-function problems(raw: RawConfig): string[] {
-  try {
-    parseConfig(raw);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-    return e.problems;
-  }
-}
 const devWith = (storage: Record<string, unknown>, raw: Partial<RawConfig> = {}) =>
   withClass("dev", (c) => (c.storage = { ...c.storage, ...storage }), raw);
 const cls = (storage: Record<string, unknown>) => parseConfig(devWith(storage)).class!;

@@ -1,5 +1,6 @@
 // Raw stack-file config for tests: the example stacks as the program sees them, ready to vary.
-import { type RawConfig } from "../../components/config";
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig, type RawConfig } from "../../components/config";
 import { readStackFile } from "../../tools/harness/stackfile";
 
 /** The raw config of an example stack, as parseConfig receives it from loadConfig. */
@@ -21,4 +22,15 @@ export function withClass(stack: string, change: (cls: any) => void, raw: Partia
   const cls = structuredClone(base.class) as any;
   change(cls);
   return { ...base, class: cls, ...raw };
+}
+
+/** The problems parseConfig reports for a config, or [] when it is valid. */
+export function problems(raw: RawConfig): string[] {
+  try {
+    parseConfig(raw);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    return e.problems;
+  }
 }

@@ -23,6 +23,7 @@ const KIND_ORDER = [
   "RoleBinding",
   "ConfigMap",
   "Secret",
+  "PersistentVolume",
   "PersistentVolumeClaim",
   "Certificate",
   "Service",
