@@ -10,23 +10,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 
 import pytest
 
 from helpers import (
-    CONFIG_FILE,
     REPO,
-    SECRETS,
     free_port,
     pod_and_pvc,
     read_settings,
-    wait_for,
     write_settings,
 )
-from test_smoke import CHP, STARTUP_TIMEOUT, Process, env_with_node, http, smoke_settings
+from test_smoke import http, proxied_hub, smoke_settings
 
 STACK = "data8-fa26"
 
@@ -114,49 +109,8 @@ def branded_hub(tmp_path_factory, stack_renderer, data8_settings, fake_kubernete
         "templateDir": str(branding_dir),
         "logoFile": str(branding_dir / "logo.svg"),
     }
-    env = env_with_node()
-    env["CONFIGPROXY_AUTH_TOKEN"] = SECRETS["CONFIGPROXY_AUTH_TOKEN"]
-    processes = []
-    try:
-        chp = Process(
-            "proxy",
-            [
-                str(CHP),
-                "--ip=127.0.0.1",
-                f"--port={public_port}",
-                "--api-ip=127.0.0.1",
-                f"--api-port={api_port}",
-                f"--default-target=http://127.0.0.1:{hub_port}",
-            ],
-            env,
-            tmp,
-            tmp,
-        )
-        processes.append(chp)
-        hub_env = {
-            **os.environ,
-            **SECRETS,
-            "CLASSHUB_SETTINGS": str(write_settings(tmp, settings)),
-        }
-        jhub = Process(
-            "jupyterhub",
-            [sys.executable, "-m", "jupyterhub", "--config", str(CONFIG_FILE)],
-            hub_env,
-            tmp,
-            tmp,
-        )
-        processes.append(jhub)
-        public = f"http://127.0.0.1:{public_port}"
-
-        def healthy():
-            jhub.assert_running()
-            return http().get(f"{public}/hub/health", timeout=2).status_code == 200
-
-        wait_for(healthy, STARTUP_TIMEOUT, "/hub/health through the proxy")
-        yield public
-    finally:
-        for process in reversed(processes):
-            process.stop()
+    with proxied_hub(tmp, settings, (public_port, api_port, hub_port)) as running:
+        yield running["public"]
 
 
 def test_login_page_shows_the_course_name_and_the_escaped_message(branded_hub):

@@ -114,40 +114,40 @@ def smoke_settings(stack_renderer, tmp_path: Path, hub_port: int, api_port: int)
     return s
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
-    tmp = tmp_path_factory.mktemp("smoke")
-    public_port, api_port, hub_port = free_port(), free_port(), free_port()
-    settings = smoke_settings(stack_renderer, tmp, hub_port, api_port)
+@contextlib.contextmanager
+def proxied_hub(tmp: Path, settings: dict, ports: tuple[int, int, int], config: Path = CONFIG_FILE):
+    """The real configurable-http-proxy and jupyterhub on 127.0.0.1, on `ports` (public, proxy
+    API, hub), the hub with `config` and these settings, both answering. Every process started
+    is stopped on exit. The yielded `start_proxy` starts another proxy, for a test that stopped
+    the first."""
+    public_port, api_port, hub_port = ports
     processes: list[Process] = []
+    env = env_with_node() | {"CONFIGPROXY_AUTH_TOKEN": SECRETS["CONFIGPROXY_AUTH_TOKEN"]}
+    chp_cmd = [
+        str(CHP),
+        "--ip=127.0.0.1",
+        f"--port={public_port}",
+        "--api-ip=127.0.0.1",
+        f"--api-port={api_port}",
+        f"--default-target=http://127.0.0.1:{hub_port}",
+        f"--error-target=http://127.0.0.1:{hub_port}/hub/error",
+    ]
+    api = f"http://127.0.0.1:{api_port}"
+    token = {"Authorization": f"token {SECRETS['CONFIGPROXY_AUTH_TOKEN']}"}
+
+    def start_proxy() -> Process:
+        chp = Process("proxy", chp_cmd, env, tmp, tmp)
+        processes.append(chp)
+
+        def proxy_up():
+            chp.assert_running()
+            return http().get(f"{api}/api/routes", headers=token, timeout=2).ok
+
+        wait_for(proxy_up, STARTUP_TIMEOUT, "configurable-http-proxy API")
+        return chp
+
     try:
-        env = env_with_node()
-        env["CONFIGPROXY_AUTH_TOKEN"] = SECRETS["CONFIGPROXY_AUTH_TOKEN"]
-        chp_cmd = [
-            str(CHP),
-            "--ip=127.0.0.1",
-            f"--port={public_port}",
-            "--api-ip=127.0.0.1",
-            f"--api-port={api_port}",
-            f"--default-target=http://127.0.0.1:{hub_port}",
-            f"--error-target=http://127.0.0.1:{hub_port}/hub/error",
-        ]
-        api = f"http://127.0.0.1:{api_port}"
-        token = {"Authorization": f"token {SECRETS['CONFIGPROXY_AUTH_TOKEN']}"}
-
-        def start_proxy() -> Process:
-            chp = Process("proxy", chp_cmd, env, tmp, tmp)
-            processes.append(chp)
-
-            def proxy_up():
-                chp.assert_running()
-                return http().get(f"{api}/api/routes", headers=token, timeout=2).ok
-
-            wait_for(proxy_up, STARTUP_TIMEOUT, "configurable-http-proxy API")
-            return chp
-
         chp = start_proxy()
-
         hub_env = {
             **os.environ,
             **SECRETS,
@@ -157,14 +157,7 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
         }
         jhub = Process(
             "jupyterhub",
-            [
-                sys.executable,
-                "-m",
-                "jupyterhub",
-                "--config",
-                str(CONFIG_FILE),
-                "--upgrade-db",
-            ],
+            [sys.executable, "-m", "jupyterhub", "--config", str(config), "--upgrade-db"],
             hub_env,
             tmp,
             tmp,
@@ -173,6 +166,7 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
         public = f"http://127.0.0.1:{public_port}"
 
         def healthy():
+            chp.assert_running()
             jhub.assert_running()
             return http().get(f"{public}/hub/health", timeout=2).status_code == 200
 
@@ -181,8 +175,6 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
             "public": public,
             "api": api,
             "api_headers": token,
-            "hub_port": hub_port,
-            "settings": settings,
             "hub": jhub,
             "proxy": chp,
             "start_proxy": start_proxy,
@@ -190,6 +182,15 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
     finally:
         for process in reversed(processes):
             process.stop()
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
+    tmp = tmp_path_factory.mktemp("smoke")
+    public_port, api_port, hub_port = free_port(), free_port(), free_port()
+    settings = smoke_settings(stack_renderer, tmp, hub_port, api_port)
+    with proxied_hub(tmp, settings, (public_port, api_port, hub_port)) as running:
+        yield {**running, "hub_port": hub_port, "settings": settings}
 
 
 def login(hub, username: str) -> tuple[requests.Session, requests.Response]:

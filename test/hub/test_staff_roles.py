@@ -16,12 +16,9 @@ People, all logging in through CILogon:
 from __future__ import annotations
 
 import json
-import os
-import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -29,14 +26,11 @@ import requests
 
 from helpers import (
     CONFIG_FILE,
-    SECRETS,
-    env_with_node,
     free_port,
     read_settings,
     wait_for,
-    write_settings,
 )
-from test_smoke import CHP, STARTUP_TIMEOUT, Process, http
+from test_smoke import http, proxied_hub
 
 pytestmark = pytest.mark.smoke
 
@@ -115,50 +109,15 @@ def hub(tmp_path_factory, stack_renderer, fake_kubernetes):
         f"c.CILogonOAuthenticator.token_url = {provider.url + '/oauth2/token'!r}\n"
         f"c.CILogonOAuthenticator.userdata_url = {provider.url + '/oauth2/userinfo'!r}\n"
     )
-    processes: list[Process] = []
     try:
-        env = env_with_node() | {"CONFIGPROXY_AUTH_TOKEN": SECRETS["CONFIGPROXY_AUTH_TOKEN"]}
-        chp = Process(
-            "proxy",
-            [
-                str(CHP),
-                "--ip=127.0.0.1",
-                f"--port={public_port}",
-                "--api-ip=127.0.0.1",
-                f"--api-port={api_port}",
-                f"--default-target=http://127.0.0.1:{hub_port}",
-            ],
-            env,
-            tmp,
-            tmp,
-        )
-        processes.append(chp)
-        hub_env = {
-            **os.environ,
-            **SECRETS,
-            "CLASSHUB_SETTINGS": str(write_settings(tmp, s)),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        }
-        jhub = Process(
-            "jupyterhub",
-            [sys.executable, "-m", "jupyterhub", "--config", str(config), "--upgrade-db"],
-            hub_env,
-            tmp,
-            tmp,
-        )
-        processes.append(jhub)
-        public = f"http://127.0.0.1:{public_port}"
-
-        def healthy():
-            chp.assert_running()
-            jhub.assert_running()
-            return http().get(f"{public}/hub/health", timeout=2).status_code == 200
-
-        wait_for(healthy, STARTUP_TIMEOUT, "/hub/health through the proxy")
-        yield {"public": public, "settings": s, "hub": jhub, "provider": provider}
+        with proxied_hub(tmp, s, (public_port, api_port, hub_port), config) as running:
+            yield {
+                "public": running["public"],
+                "settings": s,
+                "hub": running["hub"],
+                "provider": provider,
+            }
     finally:
-        for process in reversed(processes):
-            process.stop()
         provider.stop()
 
 
