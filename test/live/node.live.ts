@@ -28,40 +28,24 @@ const NODE_ADDRESS = "10.244.0.1";
 const CLASSES = ["one", "cull", "east", "west", "tls", "contain"];
 const ours = (ns: string) => new RegExp(`^(${CLASSES.join("|")})[0-9a-z]{5}-dev$`).test(ns);
 
-/** Destroy keeps namespaces and homes by design: this removes them, and the folders behind their volumes. */
-async function removeClasses(namespaces: string[]): Promise<void> {
-  await Promise.all(
-    namespaces.map((ns) => live.kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=180s")),
-  );
-  // Released, their claims gone with the namespace: Retain keeps them until deleted, folders included.
-  const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) =>
-    namespaces.includes(pv.spec.claimRef?.namespace),
-  );
-  for (const pv of volumes) {
-    await live.kubectl("delete", "pv", pv.metadata.name);
-    const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 before(async () => {
   env = new LiveEnv({ node: true });
   env.start();
   live = new Live(env);
   // An interrupted earlier run may have left classes behind: they would hold the node's CPU.
   const existing = ((await live.json("get", "namespaces")).items as any[]).map((n) => n.metadata.name as string);
-  await removeClasses(existing.filter(ours));
+  await live.removeNamespaces(existing.filter(ours));
 });
 
 after(async () => {
   for (const stack of stacks) await retire(stack);
-  await removeClasses([...namespaces]);
+  await live.removeNamespaces([...namespaces]);
   env?.stop();
 });
 
 async function retire(stack: ClassStack): Promise<void> {
   await stack.destroy();
-  await removeClasses([stack.ns]);
+  await live.removeNamespaces([stack.ns]);
   stacks.delete(stack);
 }
 
@@ -364,7 +348,7 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
     await live.kubectl("create", "namespace", ns);
     namespaces.add(ns);
     t.after(async () => {
-      await removeClasses([ns]);
+      await live.removeNamespaces([ns]);
       namespaces.delete(ns);
     });
     await live.kubectl(

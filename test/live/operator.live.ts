@@ -23,21 +23,6 @@ const CULLING = '{"MappingKernelManager": {"cull_idle_timeout": 1200, "cull_inte
 const MESSAGE = "Bring <your> questions & laptops.";
 let stack: ClassStack | undefined;
 
-/** Destroy keeps namespaces and homes by design: this removes them, and the folders behind their volumes. */
-async function removeNamespaces(namespaces: string[]): Promise<void> {
-  await Promise.all(
-    namespaces.map((ns) => live.kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=180s")),
-  );
-  const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) =>
-    namespaces.includes(pv.spec.claimRef?.namespace),
-  );
-  for (const pv of volumes) {
-    await live.kubectl("delete", "pv", pv.metadata.name);
-    const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 /** A web server on port 8080 behind Service `echo`, from the hub image (it has Python). */
 function echoServer(ns: string) {
   const labels = { app: "echo" };
@@ -89,14 +74,14 @@ before(async () => {
   env.start();
   live = new Live(env);
   const existing = ((await live.json("get", "namespaces")).items as any[]).map((n) => n.metadata.name as string);
-  await removeNamespaces(
+  await live.removeNamespaces(
     existing.filter((ns) => /^(opsfiles[0-9a-z]{5}-dev|opsok[0-9a-z]{5}|opsno[0-9a-z]{5})$/.test(ns)),
   );
 });
 
 after(async () => {
   if (stack !== undefined) await stack.destroy();
-  await removeNamespaces([`${CLASS}-dev`, ALLOWED, DENIED]);
+  await live.removeNamespaces([`${CLASS}-dev`, ALLOWED, DENIED]);
   env?.stop();
 });
 

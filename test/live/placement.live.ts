@@ -4,7 +4,6 @@
 // starts two named servers and is refused a third.
 // Run with: node --import tsx --test --test-reporter=spec test/live/placement.live.ts
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { LiveEnv } from "../../tools/harness/liveenv";
 import { waitFor } from "../support/wait";
@@ -21,27 +20,12 @@ const ours = (ns: string) => new RegExp(`^${CLASS}[0-9a-z]{5}-dev$`).test(ns);
 let stack: ClassStack | undefined;
 let node: string;
 
-/** Destroy keeps namespaces and homes by design: this removes them, and the folders behind their volumes. */
-async function removeClasses(namespaces: string[]): Promise<void> {
-  await Promise.all(
-    namespaces.map((ns) => live.kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=180s")),
-  );
-  const volumes = ((await live.json("get", "pv")).items as any[]).filter((pv) =>
-    namespaces.includes(pv.spec.claimRef?.namespace),
-  );
-  for (const pv of volumes) {
-    await live.kubectl("delete", "pv", pv.metadata.name);
-    const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 before(async () => {
   env = new LiveEnv({ node: true });
   env.start();
   live = new Live(env);
   const existing = ((await live.json("get", "namespaces")).items as any[]).map((n) => n.metadata.name as string);
-  await removeClasses(existing.filter(ours));
+  await live.removeNamespaces(existing.filter(ours));
   node = ((await live.json("get", "nodes")).items as any[])[0].metadata.name;
   await live.kubectl("label", "node", node, `${NODE_LABEL}=${run}`, "--overwrite");
 });
@@ -51,7 +35,7 @@ after(async () => {
     await live.kubectl("label", "node", node, `${NODE_LABEL}-`).catch(() => undefined);
     if (stack !== undefined) {
       await stack.destroy();
-      await removeClasses([stack.ns]);
+      await live.removeNamespaces([stack.ns]);
     }
   }
   env?.stop();

@@ -74,14 +74,7 @@ async function provisionClaim(): Promise<void> {
 
 async function removeAll(): Promise<void> {
   if (stack !== undefined) await stack.destroy();
-  await live.kubectl("delete", "namespace", NS, "--ignore-not-found", "--timeout=180s");
-  // Retain keeps the volumes, the hub database's included, once their claims are gone: remove them and their folders.
-  for (const pv of (await live.json("get", "pv")).items as any[]) {
-    if (pv.spec.claimRef?.namespace !== NS) continue;
-    await live.kubectl("delete", "pv", pv.metadata.name);
-    const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
-    if (folder) fs.rmSync(folder, { recursive: true, force: true });
-  }
+  await live.removeNamespaces([NS]);
 }
 
 before(async () => {

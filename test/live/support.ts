@@ -54,6 +54,24 @@ export class Live {
     return (await this.json("get", kind, name, ...(ns ? ["-n", ns] : []))).metadata.uid;
   }
 
+  /**
+   * Deletes these namespaces, and the volumes their claims had, folders included: destroy keeps namespaces and homes
+   * by design, and Retain keeps a released volume until it is deleted.
+   */
+  async removeNamespaces(namespaces: string[]): Promise<void> {
+    await Promise.all(
+      namespaces.map((ns) => this.kubectl("delete", "namespace", ns, "--ignore-not-found", "--timeout=180s")),
+    );
+    const volumes = ((await this.json("get", "pv")).items as any[]).filter((pv) =>
+      namespaces.includes(pv.spec.claimRef?.namespace),
+    );
+    for (const pv of volumes) {
+      await this.kubectl("delete", "pv", pv.metadata.name);
+      const folder = pv.spec.hostPath?.path ?? pv.spec.local?.path;
+      if (folder) fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
   /** Writes an object to a file of its own (tests run side by side) and returns the file's path. */
   file(object: unknown): string {
     const file = path.join(this.env.dir, `object-${++this.files}.json`);
