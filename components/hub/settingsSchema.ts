@@ -31,23 +31,26 @@ const toleration = z.strictObject({
 });
 const command = z.array(z.string());
 
+/** What a profile and a choice within it may both override; null keeps the value they would override. */
+const serverOverrides = {
+  image: text.nullable(),
+  cpuGuarantee: cores.nullable(),
+  cpuLimit: cores.nullable(),
+  memGuarantee: byteCount.nullable(),
+  memLimit: byteCount.nullable(),
+  /** Added to the class's (and for a choice, to the profile's). */
+  environment: stringMap.nullable(),
+  nodeSelector: stringMap.nullable(),
+  tolerations: z.array(toleration).nullable(),
+};
+
 /** A choice within a profile option: null keeps the profile's value (or the class's). */
 const choice = z.strictObject({
   slug: dnsLabel,
   displayName: text,
   /** Exactly one choice of each option is the default. */
   default: z.boolean(),
-  overrides: z.strictObject({
-    image: text.nullable(),
-    cpuGuarantee: cores.nullable(),
-    cpuLimit: cores.nullable(),
-    memGuarantee: byteCount.nullable(),
-    memLimit: byteCount.nullable(),
-    /** Added to the class's and the profile's. */
-    environment: stringMap.nullable(),
-    nodeSelector: stringMap.nullable(),
-    tolerations: z.array(toleration).nullable(),
-  }),
+  overrides: z.strictObject(serverOverrides),
 });
 const option = z.strictObject({
   /** The profile form posts profile-option-<profile>--<name>; "profile" would clash with the profile's own key. */
@@ -63,18 +66,10 @@ const profile = z.strictObject({
   default: z.boolean(),
   /** null keeps the class value. */
   overrides: z.strictObject({
-    image: text.nullable(),
-    cpuGuarantee: cores.nullable(),
-    cpuLimit: cores.nullable(),
-    memGuarantee: byteCount.nullable(),
-    memLimit: byteCount.nullable(),
+    ...serverOverrides,
     gpus: z.int().min(0),
-    nodeSelector: stringMap.nullable(),
-    tolerations: z.array(toleration).nullable(),
     /** Always this profile's own: null is the cluster's default runtime, not the class value. */
     runtimeClassName: text.nullable(),
-    /** Added to the class's. */
-    environment: stringMap.nullable(),
     defaultUrl: path.nullable(),
     cmd: command.nullable(),
     args: command.nullable(),
