@@ -393,7 +393,7 @@ if shared is not None:
         require("storage.shared.staffMounts"),
         require("storage.volumeName"),
         set(require("auth.admins")),
-        set(get("auth.staffGroups", [])),
+        set(require("auth.staffGroups")),
     )
     c.KubeSpawner.modify_pod_hook = classhub_storage.make_modify_pod_hook(
         require("storage.shared.hubMountPath"),

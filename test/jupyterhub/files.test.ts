@@ -90,8 +90,8 @@ describe("files validation", () => {
     ],
     [
       "a path with ..",
-      [{ path: "/etc/../root/x", content: "x" }],
-      ['classhub:class.files[0].path = "/etc/../root/x": expected a path without . or .. segments'],
+      [{ path: "/etc/../srv/x", content: "x" }],
+      ['classhub:class.files[0].path = "/etc/../srv/x": expected a path without . or .. segments'],
     ],
     [
       "a mode that is not octal text",
