@@ -18,6 +18,18 @@ from oauthenticator.oauth2 import OAuthenticator
 from traitlets import Set, Unicode
 
 
+def github_team_groups(auth_state: dict) -> list[str]:
+    """The user's GitHub teams as groups, ``org:team`` in lower case.
+
+    GitHub compares organization logins without case and team slugs are
+    lower case, so the stack's staff teams are compared in lower case too.
+    """
+    return sorted(
+        f"{team['organization']['login']}:{team['slug']}".lower()
+        for team in auth_state.get("teams", [])
+    )
+
+
 class _DomainAdmission(OAuthenticator):
     allowed_domains = Set(
         Unicode(),

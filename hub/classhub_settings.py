@@ -190,6 +190,14 @@ def _auth_sections_match_type(s: dict) -> Problem | None:
     return None
 
 
+def _reads_groups(auth: dict) -> bool:
+    """Whether the authenticator reads users' groups at login: a claim, or GitHub's teams."""
+    if auth["type"] == "github":
+        return auth["github"]["teamsAsGroups"]
+    section = {"generic-oauth": "genericOAuth", "cilogon": "cilogon"}.get(auth["type"])
+    return section is not None and auth[section]["claimGroupsKey"] is not None
+
+
 def _staff_groups_readable(s: dict) -> Problem | None:
     """Staff roles come from the group claim: without one nobody would hold them."""
     auth = s["auth"]
@@ -202,12 +210,11 @@ def _staff_groups_readable(s: dict) -> Problem | None:
         )
     if not staff:
         return None
-    section = {"generic-oauth": "genericOAuth", "cilogon": "cilogon"}.get(auth["type"])
-    if section is None or auth[section]["claimGroupsKey"] is None:
+    if not _reads_groups(auth):
         return (
             "auth.staffGroups",
-            f"needs a group claim (auth.genericOAuth or auth.cilogon claimGroupsKey); "
-            f"auth.type {auth['type']} has none",
+            "needs groups read at login (auth.genericOAuth or auth.cilogon claimGroupsKey, "
+            f"or auth.github.teamsAsGroups); auth.type {auth['type']} reads none",
             auth["staffGroups"],
         )
     if set(auth["instructorGroups"]) & set(auth["taGroups"]):

@@ -175,9 +175,15 @@ if auth_type in classhub_settings.OAUTH_TYPES:
 if auth_type == "github":
     # "org" or "org:team"; members are let in alongside the roster
     c.GitHubOAuthenticator.allowed_organizations = set(require("auth.github.allowedOrganizations"))
-    if require("auth.github.allowedOrganizations"):
-        # without read:org only public org membership is visible
+    if require("auth.github.allowedOrganizations") or require("auth.github.teamsAsGroups"):
+        # without read:org only public org membership is visible, and no team
         c.GitHubOAuthenticator.scope = ["read:org"]
+    if require("auth.github.teamsAsGroups"):
+        # staff roles from the user's teams, fetched at each login
+        c.GitHubOAuthenticator.populate_teams_in_auth_state = True
+        c.GitHubOAuthenticator.manage_groups = True
+        c.GitHubOAuthenticator.auth_state_groups_key = classhub_auth.github_team_groups
+        c.GitHubOAuthenticator.allowed_groups = set(require("auth.staffGroups"))
 
 if auth_type == "google":
     # hosted_domain only *restricts* sign-in to the domain(s); it lets nobody

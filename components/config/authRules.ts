@@ -110,13 +110,31 @@ function admissionKeys(auth: Auth, rosterEmpty: boolean): [string, boolean][] {
 /** Admission modes new with open admission: their roster, if any, lists outsiders, not the class. */
 const SIZED_BY_EXPECTED = /allowAll|allowedDomains/;
 
-/** staffGroups: a claim to read them from, each group once and in one role. */
+/** A GitHub team as OAuthenticator names it: `org:team`, the team's slug as in its URL. */
+const GITHUB_TEAM = /^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+$/;
+
+/** staffGroups: a claim (or GitHub's teams) to read them from, each group once and in one role. */
 function staffProblems(auth: Auth, report: Report) {
-  if (auth.type !== "generic-oauth" && auth.type !== "cilogon") return;
+  if (auth.type !== "generic-oauth" && auth.type !== "cilogon" && auth.type !== "github") return;
+  // GitHub compares names without case: two spellings are one team
+  const name = (group: string) => (auth.type === "github" ? group.toLowerCase() : group);
   const { instructors, tas } = auth.staffGroups;
-  listedOnce(report, "auth.staffGroups.instructors", instructors, "group");
-  listedOnce(report, "auth.staffGroups.tas", tas, "group");
-  for (const group of tas.filter((g) => instructors.includes(g))) {
+  for (const [role, groups] of [
+    ["instructors", instructors],
+    ["tas", tas],
+  ] as const) {
+    groups.forEach((group, i) => {
+      if (auth.type === "github" && !GITHUB_TEAM.test(group)) {
+        report(
+          `auth.staffGroups.${role}[${i}]`,
+          group,
+          "expected a GitHub team as org:team (its slug), e.g. cs294:gsis",
+        );
+      }
+    });
+    listedOnce(report, `auth.staffGroups.${role}`, groups.map(name), "group");
+  }
+  for (const group of tas.filter((g) => instructors.map(name).includes(name(g)))) {
     report("auth.staffGroups.tas", group, "is also in auth.staffGroups.instructors; give each group one role");
   }
   if (auth.type === "generic-oauth" && auth.claimGroupsKey === undefined && instructors.length + tas.length > 0) {

@@ -10,10 +10,21 @@ function callbackUrl(cls: ClassConfig): string | null {
   return cls.auth.type === "dummy" || cls.hostname === undefined ? null : `https://${cls.hostname}/hub/oauth_callback`;
 }
 
-/** Instructor and TA groups, for the authenticators that read groups from a claim. */
+/** Instructor and TA groups, for the authenticators that read groups: GitHub teams, or a claim's groups. */
 function staff(cls: ClassConfig): { instructors: string[]; tas: string[] } {
   const auth = cls.auth;
-  return auth.type === "generic-oauth" || auth.type === "cilogon" ? auth.staffGroups : { instructors: [], tas: [] };
+  switch (auth.type) {
+    case "github": {
+      // GitHub compares organization names without case, and the hub names teams `org:slug` in lower case
+      const lower = (teams: string[]) => teams.map((t) => t.toLowerCase());
+      return { instructors: lower(auth.staffGroups.instructors), tas: lower(auth.staffGroups.tas) };
+    }
+    case "generic-oauth":
+    case "cilogon":
+      return auth.staffGroups;
+    default:
+      return { instructors: [], tas: [] };
+  }
 }
 
 export function authSettings(cls: ClassConfig): AuthSettings {
@@ -25,7 +36,14 @@ export function authSettings(cls: ClassConfig): AuthSettings {
     allowedUsers: cls.roster,
     callbackUrl: callbackUrl(cls),
     clientId: auth.type === "dummy" ? null : auth.clientId,
-    github: auth.type === "github" ? { allowedOrganizations: auth.allowedOrganizations } : null,
+    github:
+      auth.type === "github"
+        ? {
+            allowedOrganizations: auth.allowedOrganizations,
+            // teams are read only for staff roles: otherwise every login would rewrite the hub's groups
+            teamsAsGroups: instructors.length + tas.length > 0,
+          }
+        : null,
     google: auth.type === "google" ? { hostedDomain: auth.hostedDomain, allowedDomains: auth.allowedDomains } : null,
     genericOAuth:
       auth.type === "generic-oauth"

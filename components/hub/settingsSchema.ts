@@ -108,7 +108,13 @@ export const hubSettingsSchema = z.strictObject({
       .regex(/^https:\/\/\S+\/oauth_callback$/)
       .nullable(),
     clientId: text.nullable(),
-    github: z.strictObject({ allowedOrganizations: uniqueList(text) }).nullable(),
+    github: z
+      .strictObject({
+        allowedOrganizations: uniqueList(text),
+        /** Read the user's teams as groups, `org:team` in lower case: for staff roles only. */
+        teamsAsGroups: z.boolean(),
+      })
+      .nullable(),
     google: z.strictObject({ hostedDomain: uniqueList(text), allowedDomains: uniqueList(text) }).nullable(),
     genericOAuth: z
       .strictObject({

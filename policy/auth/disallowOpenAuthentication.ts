@@ -3,6 +3,9 @@ import { configWithDefaults, stackMatches } from "../lib/config";
 import { hubSettingsValidation } from "../lib/hubSettings";
 import { stackName } from "../lib/stack";
 
+/** The logins that prove who a user is through an identity provider, which the message offers instead. */
+const IDENTITY_PROVIDER_TYPES = "github, google, generic-oauth or cilogon";
+
 interface Config {
   allowedStacks: string[];
   openTypes: string[];
@@ -41,8 +44,8 @@ export const disallowOpenAuthentication: ResourceValidationPolicy = {
     const stack = stackName();
     if (config.openTypes.includes(type) && !stackMatches(stack, config.allowedStacks)) {
       reportViolation(
-        `Expected github, google or generic-oauth login in stack ${JSON.stringify(stack)} but found auth type ` +
-          `${JSON.stringify(type)} in ${where}; set classhub:class.auth.type to github, google or generic-oauth ` +
+        `Expected ${IDENTITY_PROVIDER_TYPES} login in stack ${JSON.stringify(stack)} but found auth type ` +
+          `${JSON.stringify(type)} in ${where}; set classhub:class.auth.type to ${IDENTITY_PROVIDER_TYPES} ` +
           (config.allowedStacks.length === 0
             ? `(this pack allows ${JSON.stringify(type)} in no stack)`
             : `(${JSON.stringify(type)} is allowed only in stacks ${config.allowedStacks.join(", ")})`),

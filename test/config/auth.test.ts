@@ -251,3 +251,32 @@ describe("a Google domain plus named outsiders", () => {
     ]);
   });
 });
+
+describe("course staff by GitHub team", () => {
+  /** The GitHub example with staff teams. */
+  const seminar = (staffGroups: unknown) => withClass("gpu-seminar-fa26", (c) => (c.auth.staffGroups = staffGroups));
+
+  it("teams are read, in lower case, only when the class names staff teams", () => {
+    const auth = settingsOf(seminar({ instructors: ["GPU-Seminar-Org:Faculty"], tas: ["gpu-seminar-org:gsis"] })).auth;
+    assert.deepEqual(auth.github, { allowedOrganizations: [], teamsAsGroups: true });
+    assert.deepEqual(auth.instructorGroups, ["gpu-seminar-org:faculty"]);
+    assert.deepEqual(auth.taGroups, ["gpu-seminar-org:gsis"]);
+    assert.deepEqual(auth.staffGroups, ["gpu-seminar-org:faculty", "gpu-seminar-org:gsis"]);
+    assert.equal(settingsOf(withClass("gpu-seminar-fa26", () => undefined)).auth.github!.teamsAsGroups, false);
+  });
+
+  it("a staff group that is not org:team is refused, with its key", () => {
+    assert.deepEqual(problems(seminar({ tas: ["gsis"] })), [
+      'classhub:class.auth.staffGroups.tas[0] = "gsis": expected a GitHub team as org:team (its slug), e.g. cs294:gsis',
+    ]);
+  });
+
+  it("one team in two spellings is one team, in one role", () => {
+    assert.deepEqual(problems(seminar({ instructors: ["org:Faculty"], tas: ["org:faculty"] })), [
+      'classhub:class.auth.staffGroups.tas = "org:faculty": is also in auth.staffGroups.instructors; give each group one role',
+    ]);
+    assert.deepEqual(problems(seminar({ tas: ["org:gsis", "ORG:gsis"] })), [
+      'classhub:class.auth.staffGroups.tas = "org:gsis": listed twice; list each group once',
+    ]);
+  });
+});

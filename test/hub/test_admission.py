@@ -208,6 +208,50 @@ def test_generic_admits_a_domain_of_a_verified_email(stack_auth):
     assert login_as(auth, {"email": "oski@stanford.edu", "groups": []}) is None
 
 
+# --- GitHub: course staff by team ------------------------------------------------
+
+
+def github_staff_teams(s):
+    s["auth"]["github"]["teamsAsGroups"] = True
+    s["auth"]["instructorGroups"] = ["cs294-dl:faculty"]
+    s["auth"]["taGroups"] = ["cs294-dl:gsis"]
+    s["auth"]["staffGroups"] = ["cs294-dl:faculty", "cs294-dl:gsis"]
+
+
+def github_login(auth, login: str, teams: list[tuple[str, str]]):
+    """Log in as ``login``, a member of ``teams``: (org login, team slug) pairs."""
+
+    async def paginated_fetch(url, access_token, token_type):
+        assert url.endswith("/user/teams?per_page=100"), url
+        return [{"slug": slug, "organization": {"login": org}} for org, slug in teams]
+
+    async def org_membership(org_team, name, access_token, token_type):
+        return False
+
+    auth._paginated_fetch = paginated_fetch
+    auth._check_membership_allowed_organizations = org_membership
+    return login_as(auth, {"login": login, "email": None})
+
+
+def test_github_staff_teams_are_read_at_login(stack_auth):
+    auth, _ = stack_auth("gpu-seminar-fa26", github_staff_teams)
+    assert "read:org" in auth.scope
+    assert auth.populate_teams_in_auth_state is True
+    assert auth.manage_groups is True
+    # a GSI on no roster gets in through the team; org logins compare in lower case
+    model = github_login(auth, "gsi", [("CS294-DL", "gsis"), ("cs294-dl", "readers")])
+    assert model is not None
+    assert model["groups"] == ["cs294-dl:gsis", "cs294-dl:readers"]
+    assert github_login(auth, "someone", [("cs294-dl", "readers")]) is None
+
+
+def test_github_teams_are_not_read_without_staff_teams(stack_auth):
+    auth, s = stack_auth("gpu-seminar-fa26")
+    assert s["auth"]["github"]["teamsAsGroups"] is False
+    assert auth.populate_teams_in_auth_state is False
+    assert auth.manage_groups is False
+
+
 # --- '@' users: KubeSpawner's names for their pods and claims ---------------------
 
 

@@ -256,6 +256,21 @@ def test_bad_field_stops_hub_naming_it(base, path, value, message, tmp_path, loa
     assert str(err.value) == f"{path}: {message}"
 
 
+def test_staff_teams_without_reading_teams_stop_the_hub(tmp_path, load_hub_config):
+    data = read_settings(VALID["github"])
+    data["auth"]["instructorGroups"] = data["auth"]["staffGroups"] = ["org:faculty"]
+    path = write_settings(tmp_path, data)
+    with pytest.raises(ValueError) as err:
+        load_hub_config(path)
+    assert str(err.value) == (
+        f"{path}: auth.staffGroups: needs groups read at login (auth.genericOAuth or "
+        "auth.cilogon claimGroupsKey, or auth.github.teamsAsGroups); auth.type github reads "
+        "none (got ['org:faculty'])"
+    )
+    data["auth"]["github"]["teamsAsGroups"] = True
+    load_hub_config(write_settings(tmp_path, data, "reads-teams.json"))
+
+
 def test_valid_fixtures_load(load_hub_config):
     """The bases of the cases above are themselves valid."""
     for path in VALID.values():

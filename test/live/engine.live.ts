@@ -212,13 +212,13 @@ describe("pulumi up on a real API server", { concurrency: 3 }, () => {
     const fail = await s.preview("--policy-pack", pack, "--policy-pack-config", config);
     assert.notEqual(fail.status, 0);
     // The ConfigMap's name ends in a digest of its content.
-    const violations = linesWith(fail.stdout + fail.stderr, "Expected github, google or generic-oauth login");
+    const violations = linesWith(fail.stdout + fail.stderr, "Expected github, google, generic-oauth or cilogon login");
     assert.deepEqual(
       violations.map((v) => v.replace(/\/hub-config-[0-9a-f]{10};/, "/hub-config-<digest>;")),
       [
-        `Expected github, google or generic-oauth login in stack "${s.name}" but found auth type "dummy" in ` +
+        `Expected github, google, generic-oauth or cilogon login in stack "${s.name}" but found auth type "dummy" in ` +
           `hub-settings.json of ConfigMap ${s.ns}/hub-config-<digest>; set ` +
-          `classhub:class.auth.type to github, google or generic-oauth (this pack allows "dummy" in no stack)`,
+          `classhub:class.auth.type to github, google, generic-oauth or cilogon (this pack allows "dummy" in no stack)`,
       ],
     );
   });

@@ -21,7 +21,7 @@ describe("classhub-disallow-open-authentication", () => {
     await expectViolations(run.resources, { stack: "dev-alice", config: { [policy]: { allowedStacks: ["dev"] } } }, [
       [
         policy,
-        `Expected github, google or generic-oauth login in stack "dev-alice" but found auth type "dummy" in ${where("demo-dev")}; set classhub:class.auth.type to github, google or generic-oauth ("dummy" is allowed only in stacks dev)`,
+        `Expected github, google, generic-oauth or cilogon login in stack "dev-alice" but found auth type "dummy" in ${where("demo-dev")}; set classhub:class.auth.type to github, google, generic-oauth or cilogon ("dummy" is allowed only in stacks dev)`,
       ],
     ]);
   });
@@ -32,7 +32,7 @@ describe("classhub-disallow-open-authentication", () => {
       [
         [
           policy,
-          `Expected github, google or generic-oauth login in stack "data8-fa26" but found auth type "shared-password" in ${where("data8-fa26")}; set classhub:class.auth.type to github, google or generic-oauth ("shared-password" is allowed only in stacks dev, dev-*)`,
+          `Expected github, google, generic-oauth or cilogon login in stack "data8-fa26" but found auth type "shared-password" in ${where("data8-fa26")}; set classhub:class.auth.type to github, google, generic-oauth or cilogon ("shared-password" is allowed only in stacks dev, dev-*)`,
         ],
       ],
     );

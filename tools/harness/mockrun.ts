@@ -62,7 +62,12 @@ export const MOCK_API_SERVER_SLICE = {
 const hash = (text: string, length: number) => crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 
 /** Plausible provider outputs for the few resources whose outputs the program reads. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  clusterStack: Record<string, unknown>,
+): Record<string, any> {
   if (type.startsWith("kubernetes:") && inputs.metadata !== undefined && inputs.metadata.name === undefined) {
     // The kubernetes provider auto-names objects <name>-<random suffix>; keep it deterministic here.
     return {
@@ -74,7 +79,7 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     case "pulumi:pulumi:StackReference":
       return {
         name: inputs.name,
-        outputs: MOCK_CLUSTER_STACK_OUTPUTS,
+        outputs: clusterStack,
         secretOutputNames: ["kubeconfig"],
       };
     case "random:index/randomPassword:RandomPassword":
@@ -109,6 +114,9 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     }
     case "gcp:compute/address:Address":
       return { ...inputs, address: "203.0.113.10" };
+    case "gcp:filestore/instance:Instance":
+      // Filestore gives the instance an address in the range it peers with the VPC.
+      return { ...inputs, networks: inputs.networks.map((n: object) => ({ ...n, ipAddresses: ["10.200.0.2"] })) };
     case "kubernetes:discovery.k8s.io/v1:EndpointSlice":
       // The API server's own slice, default/kubernetes, as a GKE private cluster has it.
       return { ...inputs, ...MOCK_API_SERVER_SLICE };
@@ -148,9 +156,18 @@ export async function runProgram(
   config: Record<string, string>,
   secretKeys: string[],
   program: () => Record<string, unknown>,
+  clusterStack: Record<string, unknown> = MOCK_CLUSTER_STACK_OUTPUTS,
 ): Promise<StackRun> {
   const resources = new Map<string, RecordedResource>();
   const reads: string[] = [];
+  // An output that fails (an apply that throws) fails the registration that needs it. The SDK leaves that
+  // rejection unhandled, and the language host fails the program on it; here the run does, holding the process's
+  // unhandled rejections (a test runner's handler included) while it runs.
+  const failed: unknown[] = [];
+  const onRejection = (reason: unknown) => failed.push(reason);
+  const others = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", onRejection);
   const options = new Map<string, RecordedOptions>();
   const props = new Map<string, Record<string, unknown>>();
 
@@ -158,7 +175,7 @@ export async function runProgram(
     {
       newResource: (args) => {
         const inputs = unwrapSecrets(args.inputs);
-        const state = mockState(args.type, args.name, inputs);
+        const state = mockState(args.type, args.name, inputs, clusterStack);
         if (args.id !== undefined && args.id !== "") {
           reads.push(`${args.type}::${args.id}`);
           return { id: args.id, state };
@@ -210,19 +227,26 @@ export async function runProgram(
     }
     return outputs;
   });
-  // Whatever the program registered before a failure still answers; drained so it cannot reach the next run's mocks.
-  await waitForRPCs();
-  if (failure !== undefined) throw failure;
-
   const resolved: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
-  for (const [name, value] of Object.entries(outputs)) {
-    const output: pulumi.Output<unknown> = pulumi.output(value as any);
-    resolved[name] = await new Promise((resolve) => output.apply(resolve));
-    if (await (output as any).isSecret) secretOutputs.push(name);
+  try {
+    // Whatever the program registered before a failure still answers; drained so it cannot reach the next run's mocks.
+    await waitForRPCs();
+    if (failure !== undefined) throw failure;
+    for (const [name, value] of Object.entries(outputs)) {
+      const output: pulumi.Output<unknown> = pulumi.output(value as any);
+      resolved[name] = await new Promise((resolve) => output.apply(resolve));
+      if (await (output as any).isSecret) secretOutputs.push(name);
+    }
+    // Registrations the outputs did not wait for (component outputs, resources nothing reads) finish here.
+    await waitForRPCs();
+  } finally {
+    // Unhandled rejections are reported after the microtasks that could still handle them.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off("unhandledRejection", onRejection);
+    for (const listener of others) process.on("unhandledRejection", listener);
   }
-  // Registrations the outputs did not wait for (component outputs, resources nothing reads) finish here.
-  await waitForRPCs();
+  if (failed.length > 0) throw failed[0];
 
   const recorded = [...resources.values()]
     .filter((r) => r.type !== "pulumi:pulumi:Stack")
@@ -234,8 +258,16 @@ export async function runProgram(
   return { stack, resources: recorded, reads, outputs: resolved, secretOutputs };
 }
 
-/** Runs the program with the config of Pulumi.<stack>.yaml, optionally overriding classhub:* keys. */
-export async function runStack(stack: string, overrides: Record<string, unknown> = {}, dir = "."): Promise<StackRun> {
+/**
+ * Runs the program with the config of Pulumi.<stack>.yaml, optionally overriding classhub:* keys; a class on a
+ * cluster stack reads `clusterStack` as that stack's outputs.
+ */
+export async function runStack(
+  stack: string,
+  overrides: Record<string, unknown> = {},
+  dir = ".",
+  clusterStack: Record<string, unknown> = MOCK_CLUSTER_STACK_OUTPUTS,
+): Promise<StackRun> {
   const file = readStackFile(stack, dir);
   const config = { ...file.config };
   for (const [k, v] of Object.entries(overrides)) {
@@ -247,5 +279,5 @@ export async function runStack(stack: string, overrides: Record<string, unknown>
     import("../../components/config"),
     import("../../components/stack"),
   ]);
-  return runProgram(stack, config, file.secretKeys, () => buildStack(loadConfig()));
+  return runProgram(stack, config, file.secretKeys, () => buildStack(loadConfig()), clusterStack);
 }

@@ -31,8 +31,9 @@ const staffGroups = z
   })
   .prefault({})
   .describe(
-    "Course staff by the provider's groups, from the claim `claimGroupsKey` names. Members may log in; a person " +
-      "taken out of the group loses the role at their next login.",
+    "Course staff by group: with `github` a team, `org:team` (read with the `read:org` scope, compared in " +
+      "lower case as GitHub does); with `generic-oauth` and `cilogon` a group of the claim `claimGroupsKey` " +
+      "names. Members may log in; a person taken out of the group loses the role at their next login.",
   );
 
 const domains = z.array(hostname).default([]);
@@ -95,6 +96,7 @@ export const auth = z.discriminatedUnion(
           "GitHub organizations (`org`) or teams (`org:team`) whose members may log in, besides the roster. " +
             "The hub then asks GitHub for `read:org`.",
         ),
+      staffGroups,
     }),
     z.strictObject({
       type: z.literal("google"),

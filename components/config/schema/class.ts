@@ -6,6 +6,7 @@ import { auth } from "./auth";
 import { classServerFields, ENVIRONMENT_HELP, environment, profileServerFields, urlPath } from "./servers";
 import { egressSchema } from "./egress";
 import { brandingSchema, filesSchema } from "./files";
+import { packingSchema, placeholdersSchema, prePullSchema } from "./lecture";
 import { databaseSize, hubResources, proxyResources } from "./sizing";
 import { storageSchema } from "./storage";
 import { cores, count, hostname, image, memory, resourceFields, resources, slug } from "./values";
@@ -210,6 +211,9 @@ export const classSchema = z
       })
       .prefault({})
       .describe("How servers start: limits for a lecture-start burst, and timeouts."),
+    prePull: prePullSchema,
+    placeholders: placeholdersSchema,
+    packing: packingSchema,
     defaultUrl: urlPath
       .default("/lab")
       .describe(

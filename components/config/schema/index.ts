@@ -10,6 +10,7 @@ import type { resources } from "./values";
 
 export * from "./auth";
 export * from "./class";
+export * from "./lecture";
 export * from "./cluster";
 export type { Branding, ServerFile } from "./files";
 export * from "./servers";
