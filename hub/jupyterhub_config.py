@@ -266,6 +266,8 @@ c.KubeSpawner.working_dir = get("spawner.workingDir")
 c.KubeSpawner.extra_labels = require("spawner.extraLabels")
 c.KubeSpawner.node_selector = require("spawner.nodeSelector")
 c.KubeSpawner.tolerations = require("spawner.tolerations")
+# the class's packing scheduler; None: the cluster's default scheduler
+c.KubeSpawner.scheduler_name = get("spawner.schedulerName")
 # GKE Sandbox: student code runs in gVisor (KubeSpawner has no trait of its own)
 if get("spawner.runtimeClassName"):
     c.KubeSpawner.extra_pod_config = {"runtimeClassName": require("spawner.runtimeClassName")}
@@ -472,5 +474,39 @@ if require("culler.enabled"):
                 "delete:servers",
             ],
             "services": ["idle-culler"],
+        }
+    )
+
+# --- services: health check -----------------------------------------------
+
+# `npm run check` (tools/classes/check.ts) acts as this service: it creates
+# one user, starts its server, runs code in a kernel there, then stops the
+# server and deletes the user. Its scopes name that one user, so its token
+# changes and reaches no student's account or server. `npm run status` uses
+# the same token to read (only) who was active and which servers run. A hub
+# Secret from before the check has no token: no service then.
+CHECK_USER = "classhub-check-user"
+if os.environ.get("CLASSHUB_CHECK_API_TOKEN", "").strip():
+    c.JupyterHub.services.append(
+        {"name": "classhub-check", "api_token": secret("CLASSHUB_CHECK_API_TOKEN")}
+    )
+    c.JupyterHub.load_roles.append(
+        {
+            "name": "classhub-check",
+            "description": "Health check: create, spawn, use and delete its own user",
+            "scopes": [
+                f"admin:users!user={CHECK_USER}",
+                f"servers!user={CHECK_USER}",
+                f"access:servers!user={CHECK_USER}",
+            ],
+            "services": ["classhub-check"],
+        }
+    )
+    c.JupyterHub.load_roles.append(
+        {
+            "name": "classhub-status",
+            "description": "Read users' activity and servers, for npm run status",
+            "scopes": ["list:users", "read:users:name", "read:users:activity", "read:servers"],
+            "services": ["classhub-check"],
         }
     )

@@ -29,6 +29,7 @@ import { disallowExternalServices } from "./security/disallowExternalServices";
 import { disallowHostAccess } from "./security/disallowHostAccess";
 import { disallowMetadataServerEgress } from "./security/disallowMetadataServerEgress";
 import { disallowPrivilegedContainers } from "./security/disallowPrivilegedContainers";
+import { disallowRaisedPriority } from "./security/disallowRaisedPriority";
 import { disallowSecretsInConfigMaps } from "./security/disallowSecretsInConfigMaps";
 import { enforceNamespacedRbac } from "./security/enforceNamespacedRbac";
 import { enforcePodSecurityLabels } from "./security/enforcePodSecurityLabels";
@@ -49,6 +50,7 @@ export const security = [
   disallowMetadataServerEgress,
   enforceNamespacedRbac,
   disallowSecretsInConfigMaps,
+  disallowRaisedPriority,
 ];
 export const authentication = [
   disallowOpenAuthentication,

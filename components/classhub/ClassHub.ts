@@ -1,14 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { readApiServer } from "../cluster/apiServer";
-import { type ClassConfig, type ClusterConfig, serviceType } from "../config";
-import { hubSettings } from "../hub/settings";
+import type { ClassConfig, ClusterConfig } from "../config";
+import type { ServiceType } from "../config/schema";
+import { classSize, hubSettings } from "../hub/settings";
 import { JupyterHub } from "../jupyterhub/JupyterHub";
 import type { GcpPlace } from "../proxy/Proxy";
 import { platformContainers } from "../jupyterhub/manifests";
 import { hubContainer, proxyContainer } from "../jupyterhub/sizing";
 import { hubSharedStorage } from "../hub/sharedStorage";
+import { ClassRoute, type ClassGateway } from "../ingress/ClassRoute";
+import { classEntry, publicServiceType } from "../ingress/entry";
+import { Placeholders } from "../capacity/Placeholders";
 import { ClassNamespace } from "../namespace/ClassNamespace";
+import { classImages } from "../prepull/manifests";
+import { PrePuller } from "../prepull/PrePuller";
+import { userSchedulerName } from "../scheduling/manifests";
+import { UserScheduler } from "../scheduling/UserScheduler";
 import { SharedHomes } from "../storage/SharedHomes";
 import { type NfsExport, sharedCapacity } from "../storage/sharedManifests";
 import { CORE_NODES, type Taint } from "../placement";
@@ -31,6 +39,8 @@ export interface ClusterTarget {
   extraUserPools?: pulumi.Input<Record<string, Taint>>;
   /** The cluster's Filestore share, for classes with classhub:class.storage.shared.filestore. */
   filestore?: NfsExport;
+  /** The cluster's shared Gateway (classhub:cluster.gke.gateway), which classes with a hostname route through. */
+  gateway?: ClassGateway;
 }
 
 export interface ClassHubArgs {
@@ -85,7 +95,27 @@ export class ClassHub extends pulumi.ComponentResource {
           extraUserPools: pools,
         }),
       );
-    const type = serviceType(cls, args.clusterConfig);
+    const entry = classEntry(cls, args.clusterConfig);
+    const type = publicServiceType(cls, args.clusterConfig);
+    const apiServer = readApiServer(`${name}-api-server`, { parent: this, provider: cluster.provider });
+    const schedulerName = userSchedulerName(cls);
+    // Before the hub: student servers that name a scheduler wait for it.
+    const packing =
+      schedulerName === undefined
+        ? []
+        : [
+            new UserScheduler(
+              `${name}-user-scheduler`,
+              {
+                namespace: cls.namespace,
+                schedulerName,
+                image: cls.packing.image,
+                apiServer,
+                provider: cluster.provider,
+              },
+              { parent: this, dependsOn: [ns] },
+            ),
+          ];
     const hub = new JupyterHub(
       `${name}-jupyterhub`,
       {
@@ -105,18 +135,56 @@ export class ClassHub extends pulumi.ComponentResource {
           image: cls.proxy.image,
           serviceType: type,
           nodePort: cls.nodePort,
-          hostname: cls.hostname,
+          // Behind a shared entry point TLS ends there: the proxy serves plain HTTP inside the cluster.
+          hostname: entry.kind === "own" ? cls.hostname : undefined,
           tls: cls.tls,
           gcp: cluster.gcp,
           resources: proxyContainer(cls),
         },
         egress: cls.egress,
         files: cls.files,
-        apiServer: readApiServer(`${name}-api-server`, { parent: this, provider: cluster.provider }),
+        apiServer,
         provider: cluster.provider,
       },
-      { parent: this, dependsOn: [ns, ...shared] },
+      { parent: this, dependsOn: [ns, ...shared, ...packing] },
     );
+
+    if (entry.kind !== "own") {
+      new ClassRoute(
+        `${name}-entry`,
+        { namespace: cls.namespace, entry, tls: cls.tls, gateway: cluster.gateway, provider: cluster.provider },
+        { parent: this, dependsOn: [ns] },
+      );
+    }
+
+    if (cls.placeholders.count > 0 || cls.placeholders.lectures.length > 0) {
+      new Placeholders(
+        `${name}-placeholders`,
+        {
+          namespace: cls.namespace,
+          placeholders: cls.placeholders,
+          classSize: classSize(cls),
+          settings,
+          apiServer,
+          provider: cluster.provider,
+        },
+        { parent: this, dependsOn: [ns] },
+      );
+    }
+
+    if (cls.prePull.enabled) {
+      new PrePuller(
+        `${name}-prepull`,
+        {
+          namespace: cls.namespace,
+          images: classImages(cls),
+          pauseImage: cls.prePull.pauseImage,
+          settings,
+          provider: cluster.provider,
+        },
+        { parent: this, dependsOn: [ns] },
+      );
+    }
 
     this.namespace = ns.name;
     this.hubUrl = hubUrl(cls, type, hub.proxy.nodePort, hub.proxy.loadBalancerIngress);
@@ -131,7 +199,7 @@ export class ClassHub extends pulumi.ComponentResource {
  */
 function hubUrl(
   cls: ClassConfig,
-  type: ReturnType<typeof serviceType>,
+  type: ServiceType,
   nodePort: pulumi.Output<number | undefined>,
   ingress: pulumi.Output<string | undefined>,
 ): pulumi.Output<string> {

@@ -1,6 +1,7 @@
 // Pure builders for the GKE cluster and its node pools. GkeCluster only wires them up, so everything that decides
 // what gets created is tested without mocks. Names, APIs, network args, machine tables and the kubeconfig live in
 // names.ts, apis.ts, network.ts, machines.ts and kubeconfig.ts and are re-exported here.
+import { GATEWAY_API_CONFIG } from "../ingress/gcp";
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GkeConfig } from "../config/schema";
@@ -90,6 +91,8 @@ export function clusterArgs(config: GkeConfig, names: GkeNames, refs: ClusterRef
     maintenancePolicy: maintenancePolicy(config),
     // Pack students' servers onto few nodes and remove empty ones sooner; node auto-provisioning stays off.
     clusterAutoscaling: { enabled: false, autoscalingProfile: "OPTIMIZE_UTILIZATION" },
+    // the shared Gateway's GatewayClasses exist only where the Gateway API is on
+    ...(config.gateway ? { gatewayApiConfig: GATEWAY_API_CONFIG } : {}),
     deletionProtection: config.deletionProtection,
     enableLegacyAbac: false,
     // Access is through IAM only; a client certificate would be a credential that cannot be revoked.

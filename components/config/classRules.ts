@@ -1,10 +1,12 @@
 // Rules for classhub:class that span several keys or depend on the cluster, beyond what the zod schema checks.
 // Each family is one small function; classProblems runs them all, so a stack file shows every problem at once.
+import { classEntry } from "../ingress/entry";
 import { platformContainers } from "../jupyterhub/manifests";
 import { platformSizeProblems } from "../jupyterhub/sizing";
 import { operatorProblems } from "./operatorRules";
 import { platformTotals } from "../namespace/manifests";
 import { bytes, formatBytes, formatCpu, millicores } from "../quantity";
+import { userSchedulerRoom } from "../scheduling/manifests";
 import { admissionProblems, loginProblems, type Report } from "./authRules";
 import { problem } from "./errors";
 import { poolsOf, serverProblems } from "./serverRules";
@@ -43,11 +45,12 @@ function resourceProblems(cls: ClassConfig, report: Report) {
 
   // Limits count toward the quota: below the hub's and the proxy's own, the hub is never admitted.
   const platform = platformContainers(cls);
-  const own = platformTotals(platform);
+  const scheduler = userSchedulerRoom(cls);
+  const own = platformTotals([...platform, ...scheduler.containers]);
   const neededCpu = own.limitsMillicores + millicores(cls.resources.cpuLimit);
   const neededMemory = own.limitsMemory + bytes(cls.resources.memoryLimit);
-  const neededPods = platform.length + 1;
-  const who = "the hub, the proxy and one student server";
+  const neededPods = platform.length + scheduler.pods + 1;
+  const who = `the hub, the proxy${scheduler.pods > 0 ? ", the packing scheduler (twice during a roll)" : ""} and one student server`;
   if (cls.quota.cpu !== undefined && millicores(cls.quota.cpu) < neededCpu) {
     report(
       "quota.cpu",
@@ -94,13 +97,28 @@ function placementProblems(cls: ClassConfig, cluster: ClusterConfig, explicitNam
   if (cls.nodePort !== undefined && serviceType(cls, cluster) !== "NodePort") {
     report("nodePort", cls.nodePort, "only applies with serviceType NodePort");
   }
-  if (cls.hostname !== undefined && cluster.source === "gke" && "clusterIssuer" in cls.tls) {
+  // behind the cluster's Gateway, Google's certificate serves the hostname
+  const gateway = classEntry(cls, cluster).kind === "gateway";
+  if (cls.hostname !== undefined && cluster.source === "gke" && "clusterIssuer" in cls.tls && !gateway) {
     report(
       "tls",
       cls.tls,
       "a cluster this stack creates (classhub:cluster.source gke) has no cert-manager to issue the certificate; " +
         "set classhub:class.tls.secretName to a kubernetes.io/tls Secret in the class namespace, " +
         "or run the class on a platform cluster stack that has cert-manager (classhub:cluster.source stack)",
+    );
+  }
+}
+
+/** The packing scheduler is for clusters classhub did not create: a GKE cluster packs by its autoscaler's profile. */
+function packingProblems(cls: ClassConfig, cluster: ClusterConfig, report: Report) {
+  if (cls.packing.scheduler && cluster.source !== "ambient") {
+    report(
+      "packing.scheduler",
+      true,
+      `is not for a GKE cluster (classhub:cluster.source ${cluster.source}): classhub's GKE clusters use the ` +
+        "autoscaler's OPTIMIZE_UTILIZATION profile, under which GKE's own scheduler already places pods on the " +
+        "fullest nodes, and a second scheduler would only compete with it; remove packing.scheduler",
     );
   }
 }
@@ -129,6 +147,7 @@ export function classProblems(cls: ClassConfig, context: ClassContext): string[]
   operatorProblems(cls, report);
   profileProblems(cls, context.cluster, report);
   placementProblems(cls, context.cluster, context.explicitNamespace, report);
+  packingProblems(cls, context.cluster, report);
   storageProblems(cls, context.cluster, report);
   out.push(...serverProblems(cls, poolsOf(context.cluster)));
   return [...out, ...unkeyed];

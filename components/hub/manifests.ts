@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ApiServer } from "../cluster/apiServer";
 import { ADOPT_ANNOTATION, labels, NO_AWAIT_ANNOTATION, podsOf, selectorLabels } from "../labels";
 import { sha256 } from "../digest";
-import type { ContainerResources } from "../quantity";
+import { type ContainerResources, formatBytes } from "../quantity";
 import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from "../security";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, SINGLEUSER_PORT } from "../services";
 import { CONFIG_DIR, HUB_DB_DIR, type HubSettings, SETTINGS_FILE } from "./settings";
@@ -18,11 +18,22 @@ import { type HubSharedStorage, hubSharedPod } from "./sharedStorage";
 export const HUB_IMAGE = "quay.io/jupyterhub/k8s-hub:4.4.0";
 /** The hub image runs as jovyan (1000). */
 const HUB_UID = 1000;
-/** The hub's default requests and limits; classhub:class.hub.resources overrides each. */
-export const HUB_RESOURCES: ContainerResources = {
-  requests: { cpu: "200m", memory: "512Mi" },
-  limits: { cpu: "2", memory: "2Gi" },
-};
+/**
+ * The hub sized for the class, unless classhub:class.hub.resources says otherwise. From `make bench-lecture` on the
+ * local node (docs/bench-lecture.md): a burst of 100 students cost the hub 17 s of CPU, 0.17 s a student, and its
+ * memory grew from 164 MiB (32 students) to 184 MiB (100), 0.3 MiB a student. So a class whose students all start
+ * within a minute needs about 3m of CPU a student, up to the one core a Python event loop can use, and the memory
+ * request is 160Mi plus 0.5Mi a student, at least 512Mi. Sizes go in doubling steps, as the proxy's do.
+ */
+export function hubResources(students: number): ContainerResources {
+  let step = 64;
+  while (step < students) step *= 2;
+  const memoryMi = Math.max(512, 160 + step / 2);
+  return {
+    requests: { cpu: `${Math.min(1000, Math.max(200, 3 * step))}m`, memory: formatBytes(memoryMi * 2 ** 20) },
+    limits: { cpu: "2", memory: formatBytes(Math.max(2048, 2 * memoryMi) * 2 ** 20) },
+  };
+}
 /** The init container that creates the shared volume's folders: mkdir, nothing more. */
 export const PREPARE_RESOURCES: ContainerResources = {
   requests: { cpu: "10m", memory: "32Mi" },
@@ -36,6 +47,7 @@ export const SECRET_ENV = {
   "cookie-secret": "JPY_COOKIE_SECRET",
   "crypt-key": "JUPYTERHUB_CRYPT_KEY",
   "culler-token": "CLASSHUB_CULLER_API_TOKEN",
+  "check-token": "CLASSHUB_CHECK_API_TOKEN",
   "oauth-client-secret": "CLASSHUB_OAUTH_CLIENT_SECRET",
 } as const;
 export type SecretKey = keyof typeof SECRET_ENV;

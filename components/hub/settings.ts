@@ -4,6 +4,7 @@ import type { ClassConfig } from "../config/schema";
 import { selectorLabels } from "../labels";
 import { GPU_TOLERATION, SANDBOX_RUNTIME_CLASS, type Taint, toleration, USER_NODES, USER_TAINT } from "../placement";
 import { bytes } from "../quantity";
+import { userSchedulerName } from "../scheduling/manifests";
 import { HUB_PORT, HUB_SERVICE, PROXY_API_PORT, PROXY_API_SERVICE } from "../services";
 import { brandingSettings, filesSettings } from "./operatorSettings";
 import { sharedSettings } from "./sharedStorage";
@@ -25,7 +26,12 @@ export const HUB_DB_DIR = "/srv/jupyterhub";
  */
 export const ROUTE_CHECK_SECONDS = 30;
 
-/** Lecture start: everyone may start at once, within a floor and a ceiling the hub and API server can take. */
+/**
+ * Lecture start: everyone may start at once, within a floor and a ceiling the hub and API server can take. With
+ * z2jh's fixed 64, a burst of 100 students on the local node (`make bench-lecture`, docs/bench-lecture.md) got 12
+ * HTTP 429s and 2 failed starts; with the class size, 101, none. The hub's CPU for that burst was 17 s, so 500 at
+ * once stays within its one core; beyond that a class sets spawn.concurrentLimit.
+ */
 export const SPAWN_LIMIT_FLOOR = 32;
 export const SPAWN_LIMIT_CEILING = 500;
 
@@ -134,6 +140,7 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       nodeSelector: { ...(facts.userPool ? USER_NODES : {}), ...classPlacement.nodeSelector },
       tolerations: [...(facts.userPool ? [toleration(USER_TAINT)] : []), ...classPlacement.tolerations],
       runtimeClassName: facts.sandboxedUserPool ? SANDBOX_RUNTIME_CLASS : null,
+      schedulerName: userSchedulerName(cls) ?? null,
       profiles: profileSettings(cls, facts),
     },
     storage: {

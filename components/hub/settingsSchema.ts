@@ -181,6 +181,8 @@ export const hubSettingsSchema = z.strictObject({
     tolerations: z.array(toleration),
     /** e.g. gvisor on a GKE Sandbox pool; null: the cluster's default runtime. */
     runtimeClassName: text.nullable(),
+    /** The class's packing scheduler (classhub:class.packing.scheduler); null: the cluster's default scheduler. */
+    schedulerName: text.nullable(),
     profiles: z.array(profile),
   }),
   storage: z.strictObject({

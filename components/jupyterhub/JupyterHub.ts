@@ -54,6 +54,8 @@ export class JupyterHub extends pulumi.ComponentResource {
       "cookie-secret": pulumi.secret(key32("cookie-secret")),
       "crypt-key": pulumi.secret(key32("crypt-key")),
       "culler-token": token("culler-token"),
+      // `npm run check`'s service token: the tool reads it from the hub Secret with the operator's kubectl.
+      "check-token": token("check-token"),
       ...(args.oauthClientSecret === undefined ? {} : { "oauth-client-secret": args.oauthClientSecret }),
     };
 

@@ -2,7 +2,7 @@
 // in classhub:class.hub.resources and .proxy.resources. The Deployments, the quota and the LimitRange all size
 // from these, so a class that changes one value sees it everywhere.
 import type { ClassConfig } from "../config/schema";
-import { HUB_RESOURCES } from "../hub/manifests";
+import { hubResources } from "../hub/manifests";
 import { classSize } from "../hub/settings";
 import { proxyResources } from "../proxy/manifests";
 import { bytes, type ContainerResources, formatCpu, parseCpu } from "../quantity";
@@ -23,7 +23,8 @@ export function withOverrides(base: ContainerResources, o: Overrides): Container
   };
 }
 
-export const hubContainer = (cls: ClassConfig): ContainerResources => withOverrides(HUB_RESOURCES, cls.hub.resources);
+export const hubContainer = (cls: ClassConfig): ContainerResources =>
+  withOverrides(hubResources(classSize(cls)), cls.hub.resources);
 
 export const proxyContainer = (cls: ClassConfig): ContainerResources =>
   withOverrides(proxyResources(classSize(cls)), cls.proxy.resources);

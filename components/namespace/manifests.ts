@@ -3,6 +3,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ClassConfig } from "../config/schema";
 import { classSize } from "../hub/settings";
 import { ADOPT_ANNOTATION, labels } from "../labels";
+import { userSchedulerRoom } from "../scheduling/manifests";
+import { prePullRoom } from "../prepull/manifests";
+import { placeholderRoom } from "../capacity/manifests";
 import { homeQuota } from "../storage/sharedManifests";
 import { bytes, type ContainerResources, formatBytes, formatCpu, millicores, parseCpu } from "../quantity";
 
@@ -60,18 +63,34 @@ export function largestServer(cls: ClassConfig) {
 }
 
 /**
- * The namespace's hard quota: every planned server at its largest, plus the hub and proxy. Each value can be
- * set explicitly in classhub:class.quota. Limits count toward the quota, so every pod must declare them.
+ * classhub's own containers in the namespace: the hub and proxy (`platform`), the packing scheduler's, and the
+ * image pre-puller's, one pod per user node: counted here, they never take a student's room.
+ */
+function ownContainers(cls: ClassConfig, platform: ContainerResources[]): ContainerResources[] {
+  return [
+    ...platform,
+    ...userSchedulerRoom(cls).containers,
+    ...prePullRoom(cls).containers,
+    ...placeholderRoom(cls).containers,
+  ];
+}
+
+/**
+ * The namespace's hard quota: every planned server at its largest, plus the hub and proxy, and the packing
+ * scheduler with its successor during a roll, and a pre-puller pod per user node. Each value can be set explicitly in classhub:class.quota. Limits count toward the quota, so every pod must declare them.
  * CPU is summed in whole millicores, each server rounded up as the API server rounds it.
  */
 export function quotaHard(cls: ClassConfig, platform: ContainerResources[]): Record<string, string> {
   const size = classSize(cls);
   const server = largestServer(cls);
-  const own = platformTotals(platform);
+  const own = platformTotals(ownContainers(cls, platform));
   const homes = homeQuota(cls);
   const cpu = (milli: number) => formatCpu(milli / 1000);
   const hard: Record<string, string> = {
-    pods: String(cls.quota.pods ?? size + PLATFORM_OVERHEAD.pods),
+    pods: String(
+      cls.quota.pods ??
+        size + PLATFORM_OVERHEAD.pods + userSchedulerRoom(cls).pods + prePullRoom(cls).pods + placeholderRoom(cls).pods,
+    ),
     "requests.cpu": cpu(size * millicores(server.cpuGuarantee) + own.requestsMillicores),
     "limits.cpu":
       cls.quota.cpu === undefined
@@ -101,8 +120,8 @@ export function resourceQuota(
 
 /**
  * Defaults for containers that declare no resources (so the quota can count them) and a ceiling no
- * container may exceed: the largest server, the hub or the proxy, whichever is bigger. Every value is
- * rounded the way the API server rounds the pods it bounds, so a ceiling is never stricter than a pod.
+ * container may exceed: the largest server, the hub, the proxy or the packing scheduler, whichever is bigger.
+ * Every value is rounded the way the API server rounds the pods it bounds, so a ceiling is never stricter than a pod.
  */
 export function limitRange(
   ns: string,
@@ -110,8 +129,9 @@ export function limitRange(
   platform: ContainerResources[],
 ): k8s.types.input.core.v1.LimitRange {
   const server = largestServer(cls);
-  const maxCpu = Math.max(millicores(server.cpuLimit), ...platform.map((c) => parseCpu(c.limits.cpu)));
-  const maxMemory = Math.max(server.memLimit, ...platform.map((c) => bytes(c.limits.memory)));
+  const own = ownContainers(cls, platform);
+  const maxCpu = Math.max(millicores(server.cpuLimit), ...own.map((c) => parseCpu(c.limits.cpu)));
+  const maxMemory = Math.max(server.memLimit, ...own.map((c) => bytes(c.limits.memory)));
   return {
     metadata: meta(ns, "classhub-limits"),
     spec: {

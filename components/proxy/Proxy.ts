@@ -1,6 +1,6 @@
-import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addressModule } from "../cluster/gcpModules";
 import { reservedAddressName } from "../cluster/names";
 import { secretDigest } from "../digest";
 import type { ServiceType } from "../config/schema";
@@ -99,7 +99,8 @@ export class Proxy extends pulumi.ComponentResource {
     // A reserved address keeps the DNS record valid when the Service is recreated.
     if (https && args.serviceType === "LoadBalancer" && args.gcp !== undefined) {
       const addressName = reservedAddressName(`${name}-address`, pulumi.getStack());
-      const address = new gcp.compute.Address(
+      const { Address } = addressModule();
+      const address = new Address(
         `${name}-address`,
         {
           // GCE names hold 63 characters; a long namespace gets a shortened, hashed one (cluster/names.ts).

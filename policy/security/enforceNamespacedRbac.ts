@@ -5,6 +5,30 @@ import { skipUnknown } from "../lib/unknown";
 
 const FIX = "classhub's hub needs only HUB_RULES in components/hub/manifests.ts";
 
+/**
+ * The one exception: a class's packing scheduler (classhub:class.packing.scheduler) places pods among all the
+ * cluster's pods and nodes, which only the cluster's own scheduler roles allow. Each is bound cluster-wide to the
+ * scheduler's ServiceAccount alone (components/scheduling/manifests.ts); nothing else may bind them, and they may
+ * be bound to nothing else.
+ */
+export const SCHEDULER_ACCOUNT = "user-scheduler";
+export const SCHEDULER_CLUSTER_ROLES = ["system:kube-scheduler", "system:volume-scheduler"];
+
+function isSchedulerRole(roleRef: any): boolean {
+  return roleRef?.kind === "ClusterRole" && SCHEDULER_CLUSTER_ROLES.includes(roleRef?.name);
+}
+
+/** Exactly one subject: the ServiceAccount user-scheduler of a namespace. */
+function onlySchedulerAccount(subjects: any[]): boolean {
+  return (
+    subjects.length === 1 &&
+    subjects[0].kind === "ServiceAccount" &&
+    subjects[0].name === SCHEDULER_ACCOUNT &&
+    typeof subjects[0].namespace === "string" &&
+    subjects[0].namespace !== ""
+  );
+}
+
 function wildcards(rules: any[], reportViolation: (message: string) => void, resource: string): void {
   rules.forEach((rule, i) => {
     for (const field of ["apiGroups", "resources", "verbs"]) {
@@ -21,12 +45,12 @@ function wildcards(rules: any[], reportViolation: (message: string) => void, res
 /**
  * The hub's rights are the students' attack surface: a hub compromised through a notebook must not read other
  * classes' secrets or create pods outside its namespace. So its rights are a namespaced Role with explicit rules,
- * and classhub creates no ClusterRole or ClusterRoleBinding at all.
+ * and classhub creates no ClusterRole, and no ClusterRoleBinding but the packing scheduler's (see above).
  */
 export const enforceNamespacedRbac: ResourceValidationPolicy = {
   name: "classhub-enforce-namespaced-rbac",
   description:
-    "The hub's rights are a namespaced Role with explicit rules: no wildcards, no ClusterRole, no cluster-wide secrets.",
+    "Rights are namespaced Roles with explicit rules and no secrets; only a packing scheduler binds cluster roles.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: [
@@ -57,6 +81,19 @@ export const enforceNamespacedRbac: ResourceValidationPolicy = {
     validateResourceOfType(
       k8s.rbac.v1.ClusterRoleBinding,
       skipUnknown((binding, args, reportViolation) => {
+        if (isSchedulerRole(binding.roleRef)) {
+          const subjects = binding.subjects ?? [];
+          if (!onlySchedulerAccount(subjects)) {
+            const found = subjects.map((s: any) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ""}${s.name}`);
+            reportViolation(
+              `Expected only ServiceAccount ${SCHEDULER_ACCOUNT} of the class namespace as the subject of ` +
+                `${describe(args)} to ${show(binding.roleRef.name)} but found ${found.join(", ") || "none"}; ` +
+                "a scheduler's cluster-wide rights belong to the packing scheduler alone " +
+                "(classhub:class.packing.scheduler, components/scheduling/manifests.ts)",
+            );
+          }
+          return;
+        }
         reportViolation(
           `Expected a RoleBinding in the class namespace but found ${describe(args)} to ${show(binding.roleRef?.name)}; ` +
             "replace it with a RoleBinding to a namespaced Role",

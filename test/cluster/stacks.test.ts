@@ -140,10 +140,15 @@ describe("deletion protection", () => {
 
 describe("the autoscaler and the class's own pods", () => {
   for (const stack of ["dev", "data8-fa26", "gpu-seminar-fa26"]) {
-    it(`${stack}: the hub and the proxy are never evicted to empty a node`, () => {
+    it(`${stack}: the hub and the proxy are never evicted to empty a node; placeholders are`, () => {
       const deployments = runs.get(stack)!.resources.filter((r) => r.inputs.kind === "Deployment");
-      assert.deepEqual(deployments.map((d) => d.inputs.metadata.name).sort(), ["hub", "proxy"]);
-      for (const d of deployments) {
+      const platform = deployments.filter((d) => ["hub", "proxy"].includes(d.inputs.metadata.name));
+      assert.equal(platform.length, 2);
+      for (const d of deployments.filter((d) => !platform.includes(d))) {
+        assert.equal(d.inputs.metadata.name, "user-placeholder");
+        assert.equal(d.inputs.spec.template.metadata.annotations, undefined, "placeholders yield to scale-down");
+      }
+      for (const d of platform) {
         assert.equal(
           d.inputs.spec.template.metadata.annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"],
           "false",

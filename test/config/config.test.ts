@@ -177,7 +177,7 @@ describe("bad config names the key, the value and what is allowed", () => {
     [
       "a node port outside the Kubernetes range",
       withClass("dev", (c) => (c.nodePort = 8080)),
-      "classhub:class.nodePort = 8080: Too small: expected number to be >=30000",
+      "classhub:class.nodePort = 8080: expected at least 30000",
     ],
     [
       "an unknown cluster source",

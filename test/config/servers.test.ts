@@ -151,7 +151,7 @@ describe("bad server settings name their key", () => {
     [
       "a named server limit of 0",
       withClass("dev", (c) => (c.namedServers = { enabled: true, limitPerStudent: 0 })),
-      "classhub:class.namedServers.limitPerStudent = 0: Too small: expected number to be >=1",
+      "classhub:class.namedServers.limitPerStudent = 0: expected at least 1",
     ],
     [
       "an option named profile",

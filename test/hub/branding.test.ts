@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { parseConfig, type RawConfig } from "../../components/config";
 import { brandingConfigMap, loginTemplate } from "../../components/hub/branding";
 import { deployment, type HubDeploymentInputs } from "../../components/hub/manifests";
-import { HUB_RESOURCES } from "../../components/hub/manifests";
+import { hubResources } from "../../components/hub/manifests";
 import { hubSettings } from "../../components/hub/settings";
 import { problems, withClass } from "../support/stacks";
 
@@ -70,7 +70,7 @@ describe("branding", () => {
       proxyToken: { name: "proxy-api-token", key: "token" },
       serviceAccountName: "hub",
       claimName: "hub-db",
-      resources: HUB_RESOURCES,
+      resources: hubResources(1),
       secretChecksum: "1",
       nodeSelector: {},
       brandingConfigMapName,

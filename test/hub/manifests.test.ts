@@ -8,7 +8,7 @@ import {
   deployment,
   HUB_IMAGE,
   HUB_PROBES,
-  HUB_RESOURCES,
+  hubResources,
   type HubDeploymentInputs,
   identityProviderPorts,
   networkPolicy,
@@ -106,7 +106,7 @@ describe("hub image", () => {
     proxyToken: { name: "proxy-api-token", key: "token" },
     serviceAccountName: "hub",
     claimName: "hub-db",
-    resources: HUB_RESOURCES,
+    resources: hubResources(1),
     secretChecksum: "1".repeat(64),
     nodeSelector: {},
   });

@@ -260,7 +260,7 @@ def test_staff_teams_without_reading_teams_stop_the_hub(tmp_path, load_hub_confi
     data = read_settings(VALID["github"])
     data["auth"]["instructorGroups"] = data["auth"]["staffGroups"] = ["org:faculty"]
     path = write_settings(tmp_path, data)
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match=r"auth\.staffGroups") as err:
         load_hub_config(path)
     assert str(err.value) == (
         f"{path}: auth.staffGroups: needs groups read at login (auth.genericOAuth or "

@@ -74,7 +74,12 @@ def test_hub_runs_this_config_with_settings_path(objects):
 
 def test_hub_gets_every_secret_it_reads_from_a_secret(objects, stack_settings_path):
     s = json.loads(stack_settings_path.read_text())
-    needed = {"CONFIGPROXY_AUTH_TOKEN", "JPY_COOKIE_SECRET", "JUPYTERHUB_CRYPT_KEY"}
+    needed = {
+        "CONFIGPROXY_AUTH_TOKEN",
+        "JPY_COOKIE_SECRET",
+        "JUPYTERHUB_CRYPT_KEY",
+        "CLASSHUB_CHECK_API_TOKEN",
+    }
     if s["culler"]["enabled"]:
         needed.add("CLASSHUB_CULLER_API_TOKEN")
     if s["auth"]["type"] != "dummy":
@@ -92,6 +97,7 @@ def test_hub_gets_every_secret_it_reads_from_a_secret(objects, stack_settings_pa
         "JPY_COOKIE_SECRET",
         "JUPYTERHUB_CRYPT_KEY",
         "CLASSHUB_CULLER_API_TOKEN",
+        "CLASSHUB_CHECK_API_TOKEN",
         "CLASSHUB_OAUTH_CLIENT_SECRET",
     }
 

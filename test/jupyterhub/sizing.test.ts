@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseConfig } from "../../components/config";
-import { databaseClaim, deployment as hubDeployment, HUB_RESOURCES } from "../../components/hub/manifests";
+import { databaseClaim, deployment as hubDeployment, hubResources } from "../../components/hub/manifests";
 import { classSize } from "../../components/hub/settings";
 import { platformContainers } from "../../components/jupyterhub/manifests";
 import { hubContainer, proxyContainer } from "../../components/jupyterhub/sizing";
@@ -17,7 +17,7 @@ const dev = (change: (c: any) => void = () => undefined) => parseConfig(withClas
 describe("hub and proxy sizes", () => {
   it("keep classhub's defaults when the class sets none", () => {
     const cls = dev();
-    assert.deepEqual(hubContainer(cls), HUB_RESOURCES);
+    assert.deepEqual(hubContainer(cls), hubResources(classSize(cls)));
     assert.deepEqual(proxyContainer(cls), proxyResources(classSize(cls)));
   });
 

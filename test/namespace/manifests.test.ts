@@ -18,13 +18,14 @@ describe("class namespace", () => {
 
   it("quota is derived from class size and per-student limits", () => {
     // 3 students + 1 admin at 0.5 CPU / 512Mi limits and 0.1 CPU / 256Mi guarantees, 1Gi homes, plus the hub
-    // (200m / 512Mi requests, 2 / 2Gi limits) and the proxy (100m / 144Mi requests, 1 / 288Mi limits).
+    // (200m / 512Mi requests, 2 / 2Gi limits), the proxy (100m / 144Mi requests, 1 / 288Mi limits) and a
+    // pre-puller pod per possible user node, 4 by default (5m / 16Mi requests, 20m / 32Mi limits each).
     assert.deepEqual(quotaHard(dev(), platform(dev())), {
-      pods: "9",
-      "requests.cpu": "700m",
-      "limits.cpu": "5",
-      "requests.memory": "1680Mi",
-      "limits.memory": "4384Mi",
+      pods: "13",
+      "requests.cpu": "720m",
+      "limits.cpu": "5080m",
+      "requests.memory": "1744Mi",
+      "limits.memory": "4512Mi",
       persistentvolumeclaims: "5",
       "requests.storage": "5Gi",
       "services.loadbalancers": "1",

@@ -51,10 +51,13 @@ describe("example stacks", () => {
       resourcePolicies.filter((name) => !policiesApplied.has(name)),
       [],
     );
-    assert.equal(checked, 195, "resources across the example stacks");
+    assert.equal(checked, 219, "resources across the example stacks");
     // The kinds each family of policies saw, e.g. pod-spec checks saw Deployments; GKE checks saw clusters and pools.
     for (const entry of [
       "classhub-disallow-privileged-containers kubernetes:apps/v1:Deployment",
+      "classhub-disallow-privileged-containers kubernetes:apps/v1:DaemonSet",
+      "classhub-disallow-privileged-containers kubernetes:batch/v1:CronJob",
+      "classhub-disallow-raised-priority kubernetes:scheduling.k8s.io/v1:PriorityClass",
       "classhub-require-pinned-images kubernetes:core/v1:ConfigMap",
       "classhub-require-workload-identity gcp:container/cluster:Cluster",
       "classhub-require-workload-identity gcp:container/nodePool:NodePool",

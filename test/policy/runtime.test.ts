@@ -27,7 +27,7 @@ describe("the pack", () => {
     for (const name of names)
       assert.match(name, /^classhub-(disallow|enforce|require|configure)-[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.equal(new Set(names).size, names.length);
-    assert.equal(names.length, 35);
+    assert.equal(names.length, 36);
   });
   it("makes security, authentication, data safety and GKE mandatory, and cost advisory", () => {
     for (const p of [...security, ...authentication, ...dataSafety, ...gke])

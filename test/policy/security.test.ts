@@ -6,6 +6,7 @@ import type { StackRun } from "../../tools/harness/mockrun";
 import { lines as messages, policyNamed } from "./assertions";
 import { TYPES, find, podFrom, runExamples, settingsVariant, variant } from "./fixtures";
 import { type Resource, validate } from "./harness";
+import { clusterRoleBindings } from "../../components/scheduling/manifests";
 
 const STACK = "gpu-seminar-fa26";
 const NS = "cs294-dl-fa26";
@@ -467,6 +468,73 @@ describe("classhub-enforce-namespaced-rbac", () => {
   });
   it("passes a Role that adds an explicit verb (near miss)", async () => {
     await expectNone([variant(role(), (r) => r.rules[0].verbs.push("patch"))], { only: policy });
+  });
+
+  describe("the packing scheduler's exception", () => {
+    /** The ClusterRoleBindings components/scheduling/manifests.ts builds for a class, as the engine would see them. */
+    const schedulerBindings = (): Resource[] =>
+      clusterRoleBindings(NS).map((binding, i) => ({
+        type: TYPES.clusterRoleBinding,
+        name: `user-scheduler-${i}`,
+        inputs: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          ...structuredClone(binding),
+          metadata: { ...structuredClone(binding.metadata), name: `user-scheduler-${i}` },
+        } as Record<string, unknown>,
+      }));
+    const expected = (name: string, role: string, found: string) =>
+      `Expected only ServiceAccount user-scheduler of the class namespace as the subject of ClusterRoleBinding ${name} ` +
+      `to "${role}" but found ${found}; a scheduler's cluster-wide rights belong to the packing scheduler alone ` +
+      "(classhub:class.packing.scheduler, components/scheduling/manifests.ts)";
+
+    it("passes the scheduler's bindings of system:kube-scheduler and system:volume-scheduler", async () => {
+      await expectNone(schedulerBindings(), { only: policy });
+    });
+    it("rejects system:kube-scheduler bound to the hub's ServiceAccount", async () => {
+      const [binding] = schedulerBindings();
+      await expectOnly(
+        [variant(binding, (b) => (b.subjects[0].name = "hub"))],
+        policy,
+        expected("user-scheduler-0", "system:kube-scheduler", `ServiceAccount ${NS}/hub`),
+      );
+    });
+    it("rejects a second subject next to the scheduler's ServiceAccount", async () => {
+      const [, binding] = schedulerBindings();
+      await expectOnly(
+        [variant(binding, (b) => b.subjects.push({ kind: "Group", name: "system:authenticated" }))],
+        policy,
+        expected(
+          "user-scheduler-1",
+          "system:volume-scheduler",
+          `ServiceAccount ${NS}/user-scheduler, Group system:authenticated`,
+        ),
+      );
+    });
+    it("rejects a User named like the scheduler's ServiceAccount", async () => {
+      const [binding] = schedulerBindings();
+      await expectOnly(
+        [variant(binding, (b) => (b.subjects = [{ kind: "User", name: "user-scheduler" }]))],
+        policy,
+        expected("user-scheduler-0", "system:kube-scheduler", "User user-scheduler"),
+      );
+    });
+    it("rejects any other ClusterRole bound to the scheduler's ServiceAccount", async () => {
+      const [binding] = schedulerBindings();
+      await expectOnly(
+        [variant(binding, (b) => (b.roleRef.name = "cluster-admin"))],
+        policy,
+        `Expected a RoleBinding in the class namespace but found ClusterRoleBinding user-scheduler-0 to "cluster-admin"; replace it with a RoleBinding to a namespaced Role`,
+      );
+    });
+    it("rejects a binding to a Role that bears a scheduler role's name", async () => {
+      const [binding] = schedulerBindings();
+      await expectOnly(
+        [variant(binding, (b) => (b.roleRef.kind = "Role"))],
+        policy,
+        `Expected a RoleBinding in the class namespace but found ClusterRoleBinding user-scheduler-0 to "system:kube-scheduler"; replace it with a RoleBinding to a namespaced Role`,
+      );
+    });
   });
 });
 

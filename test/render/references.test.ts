@@ -135,10 +135,13 @@ for (const stack of listStacks()) {
       const students = studentPodLabels(objects());
       for (const policy of objects().filter((o) => o.kind === "NetworkPolicy")) {
         const ns = policy.metadata.namespace;
+        const inNamespace = objects().filter((o) => o.metadata.namespace === ns);
         const labelSets = [
-          ...objects()
-            .filter((o) => o.metadata.namespace === ns && o.spec?.template?.metadata?.labels)
-            .map((o) => o.spec.template.metadata.labels),
+          ...inNamespace.filter((o) => o.spec?.template?.metadata?.labels).map((o) => o.spec.template.metadata.labels),
+          // a CronJob's pods, from its Jobs' template
+          ...inNamespace
+            .filter((o) => o.kind === "CronJob")
+            .map((o) => o.spec.jobTemplate.spec.template.metadata.labels),
           ...students,
         ];
         const rules = [...(policy.spec.ingress ?? []), ...(policy.spec.egress ?? [])];

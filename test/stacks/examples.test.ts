@@ -27,7 +27,11 @@ const settingsConfigMap = (run: StackRun) =>
 const settingsOf = (run: StackRun): HubSettings => JSON.parse(settingsConfigMap(run).inputs.data["hub-settings.json"]);
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
-const podTemplates = (run: StackRun) => ofKind(run, "Deployment").map((d) => d.inputs.spec.template);
+/** Every pod template: Deployments', DaemonSets' and CronJobs' Jobs'. */
+const podTemplates = (run: StackRun) => [
+  ...[...ofKind(run, "Deployment"), ...ofKind(run, "DaemonSet")].map((d) => d.inputs.spec.template),
+  ...ofKind(run, "CronJob").map((c) => c.inputs.spec.jobTemplate.spec.template),
+];
 
 for (const stack of CLASS_STACKS) {
   describe(`class stack ${stack}`, () => {
@@ -141,7 +145,7 @@ for (const stack of CLASS_STACKS) {
 
     it("the hub's Role grants exactly what KubeSpawner needs, bound only to the hub in its namespace", () => {
       const ns = settingsOf(run()).class.namespace;
-      const roles = ofKind(run(), "Role");
+      const roles = ofKind(run(), "Role").filter((r) => r.inputs.metadata.name === "hub");
       assert.equal(roles.length, 1);
       assert.equal(roles[0].inputs.metadata.namespace, ns);
       const grants = roles[0].inputs.rules.flatMap((r: any) =>
@@ -165,7 +169,7 @@ for (const stack of CLASS_STACKS) {
           "/pods:watch",
         ].sort(),
       );
-      const binding = ofKind(run(), "RoleBinding")[0].inputs;
+      const binding = ofKind(run(), "RoleBinding").find((b) => b.inputs.metadata.name === "hub")!.inputs;
       assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "hub", namespace: ns }]);
       assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "hub" });
       assert.equal(roles[0].inputs.metadata.name, "hub");
@@ -430,8 +434,9 @@ describe("waiting for readiness", () => {
     const objects = local.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.kind);
     assert.equal(skipped(local).length, objects.length);
     // Elsewhere only the two Services created before their pods and the hub's claim skip it; the Deployments,
-    // whose readiness covers all three, are awaited.
-    const early = ["PersistentVolumeClaim/hub-db", "Service/hub", "Service/proxy-api"];
+    // whose readiness covers all three, are awaited. And the pre-puller: pulling a large image on every user node
+    // is what it does ahead of students, not something an `up` should wait for.
+    const early = ["DaemonSet/image-puller", "PersistentVolumeClaim/hub-db", "Service/hub", "Service/proxy-api"];
     assert.deepEqual(skipped(runs.get("dev")!), early);
     assert.deepEqual(skipped(runs.get("gpu-seminar-fa26")!), early);
   });

@@ -84,13 +84,13 @@ for (const { stack, oauth } of classStacks) {
       const hubSecret = run.resources.find((r) => r.type === SECRET && r.name.endsWith("-hub-secret"))!;
       assert.deepEqual(
         Object.keys(hubSecret.inputs.stringData).sort(),
-        ["cookie-secret", "crypt-key", "culler-token", ...(oauth ? ["oauth-client-secret"] : [])].sort(),
+        ["check-token", "cookie-secret", "crypt-key", "culler-token", ...(oauth ? ["oauth-client-secret"] : [])].sort(),
       );
       if (oauth) assert.equal(hubSecret.inputs.stringData["oauth-client-secret"], SENTINEL);
-      // The proxy's token and the hub's three generated values, 64 hex digits each, and the sentinel.
+      // The proxy's token and the hub's four generated values, 64 hex digits each, and the sentinel.
       assert.deepEqual(
         values.map((v) => (v === SENTINEL ? "the sentinel" : /^[0-9a-f]{64}$/.test(v) ? "64 hex digits" : v)).sort(),
-        [...Array(4).fill("64 hex digits"), ...(oauth ? ["the sentinel"] : [])],
+        [...Array(5).fill("64 hex digits"), ...(oauth ? ["the sentinel"] : [])],
       );
       const elsewhere = run.resources
         .filter((r) => r.type !== SECRET)
@@ -132,6 +132,7 @@ for (const { stack, oauth } of classStacks) {
         [`${hub} cookie-secret`]: "secret",
         [`${hub} crypt-key`]: "secret",
         [`${hub} culler-token`]: password("culler-token"),
+        [`${hub} check-token`]: password("check-token"),
         ...(oauth ? { [`${hub} oauth-client-secret`]: "secret" } : {}),
       });
     });

@@ -9,7 +9,7 @@ import type { ClusterSource } from "./load";
 import { gib, serversPerNode, type Shape } from "./packing";
 import { CostError, disk, type PriceList, pricedRegion } from "./prices";
 import { HOURS_PER_WEEK, type HeldWindow, placeholderNodeHours, placeholderWeek } from "./schedule";
-import { entryPoint } from "./entry";
+import { entryPoint, sharedEntry } from "./entry";
 
 /** How the class is used: what no stack file says. Each has a flag in cost.ts. */
 export interface Usage {
@@ -246,7 +246,7 @@ export function estimate(
     notes.push(`Prices are ${prices.region}'s list prices; ${cluster.gke.region}'s differ.`);
   }
   const all = pools(prices, cluster.gke, cluster.key);
-  const floor = clusterFloor(prices, cluster.gke, all, cluster.key);
+  const floor = [...clusterFloor(prices, cluster.gke, all, cluster.key), ...sharedEntry(prices, cluster.gke)];
   const shared = cluster.stackRef !== undefined;
   const shares = cls?.storage.shared;
   if (shares !== undefined) notes.push(SHARED_HOMES[Object.keys(shares)[0] as keyof typeof SHARED_HOMES]);

@@ -15,12 +15,14 @@ import { SETTINGS_FILE } from "../../components/hub/settings";
  */
 const KIND_ORDER = [
   "StorageClass",
+  "PriorityClass",
   "Namespace",
   "ResourceQuota",
   "LimitRange",
   "ServiceAccount",
   "Role",
   "RoleBinding",
+  "ClusterRoleBinding",
   "ConfigMap",
   "Secret",
   "PersistentVolume",
@@ -28,6 +30,8 @@ const KIND_ORDER = [
   "Certificate",
   "Service",
   "Deployment",
+  "DaemonSet",
+  "CronJob",
   "NetworkPolicy",
 ];
 

@@ -106,6 +106,8 @@ node -e '
     cls.image = ref.STUDENT_IMAGE;
     cls.hub = { ...cls.hub, image: ref.HUB_IMAGE };
     cls.proxy = { ...cls.proxy, image: ref.PROXY_IMAGE };
+    cls.prePull = { ...cls.prePull, pauseImage: ref.PAUSE_IMAGE };
+    cls.placeholders = { ...cls.placeholders, image: ref.PAUSE_IMAGE, scalerImage: ref.KUBECTL_IMAGE };
     // Profiles name their own images, which only a registry could serve: on the local cluster all use the class image.
     for (const profile of cls.profiles ?? []) delete profile.image;
   }

@@ -62,6 +62,7 @@ export class LiveEnv {
       "Pulumi.yaml",
       "package.json",
       "tsconfig.json",
+      "tsconfig.pulumi.json",
       "index.ts",
       "components",
       "hub",
@@ -145,6 +146,12 @@ export class LiveEnv {
       cls.image = this.images.STUDENT_IMAGE;
       cls.hub = { ...cls.hub, image: this.images.HUB_IMAGE };
       cls.proxy = { ...cls.proxy, image: this.images.PROXY_IMAGE };
+      cls.prePull = { ...cls.prePull, pauseImage: this.images.PAUSE_IMAGE };
+      cls.placeholders = {
+        ...cls.placeholders,
+        image: this.images.PAUSE_IMAGE,
+        scalerImage: this.images.KUBECTL_IMAGE,
+      };
     }
     change(doc.config["classhub:class"]);
     fs.writeFileSync(path.join(this.project, `Pulumi.${stack}.yaml`), stringify(doc));

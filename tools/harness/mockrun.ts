@@ -114,6 +114,8 @@ function mockState(
     }
     case "gcp:compute/address:Address":
       return { ...inputs, address: "203.0.113.10" };
+    case "gcp:compute/globalAddress:GlobalAddress":
+      return { ...inputs, address: "203.0.113.20" };
     case "gcp:filestore/instance:Instance":
       // Filestore gives the instance an address in the range it peers with the VPC.
       return { ...inputs, networks: inputs.networks.map((n: object) => ({ ...n, ipAddresses: ["10.200.0.2"] })) };

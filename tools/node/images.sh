@@ -8,6 +8,9 @@
 #            uid 1000 gid 100, started like the Jupyter Docker Stacks images so KubeSpawner's settings fit
 #   pause    the pod sandbox: the static pause binary of tools/toolchain (KUBE_VERSION), nothing else
 #   helper   local-path-provisioner's helper pods (sh -c mkdir/rm/chmod): Debian's busybox-static, nothing else
+#   kubectl  the user placeholders' scaler (CronJobs): the toolchain's kubectl (KUBE_VERSION) on the base layer
+#   scheduler  the packing scheduler (components/scheduling): the toolchain's kube-scheduler (KUBE_VERSION) on
+#            the base layer, at /usr/local/bin/kube-scheduler as in registry.k8s.io/kube-scheduler, uid 65534
 # hub, proxy and student share one layer: Debian bookworm from debootstrap --variant=minbase and the mirror the
 # machine's apt uses, with its updates and python3, tini and ca-certificates; umoci packs everything.
 #
@@ -22,9 +25,10 @@
 #        tools/node/images.sh import ADDRESS   build what is missing, then import into the containerd at socket
 #                                              ADDRESS (namespace k8s.io) the images it lacks, pinned so
 #                                              kubelet's image GC keeps them
-# Each prints HUB_IMAGE=, PROXY_IMAGE=, STUDENT_IMAGE=, PAUSE_IMAGE= and HELPER_IMAGE=<ref> lines on stdout and
+# Each prints a <NAME>_IMAGE=<ref> line per image (HUB_IMAGE=, PROXY_IMAGE=, ..., SCHEDULER_IMAGE=) on stdout and
 # nothing else there; progress goes to stderr. Needs root (debootstrap, chroot), debootstrap, npm and
-# busybox-static; builds umoci, pause and ctr with tools/toolchain/build.sh when they are missing.
+# busybox-static; builds umoci, pause, ctr and the binaries it packs with tools/toolchain/build.sh when they are
+# missing.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,6 +42,8 @@ CACHE=${CLASSHUB_CACHE:-$HOME/.cache/classhub}
 IMAGES=$CACHE/images
 UMOCI=$CACHE/umoci-$UMOCI_VERSION/bin/umoci
 PAUSE_BIN=$CACHE/pause-$KUBE_VERSION/bin/pause
+KUBECTL_BIN=$CACHE/kubectl-$KUBE_VERSION/bin/kubectl
+SCHEDULER_BIN=$CACHE/kube-scheduler-$KUBE_VERSION/bin/kube-scheduler
 CTR=$CACHE/containerd-$CONTAINERD_VERSION/bin/ctr
 BUSYBOX=/bin/busybox
 HUB_REQUIREMENTS=$REPO/requirements-hub.txt
@@ -47,7 +53,7 @@ SUITE=bookworm
 BASE_PACKAGES=(python3 python3-venv tini ca-certificates)
 VENV=/opt/venv
 SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-NAMES=(hub proxy student pause helper)
+NAMES=(hub proxy student pause helper kubectl scheduler)
 
 # stdout carries only the KEY=REF lines (on fd 3); everything else, the tools' output included, goes to stderr.
 exec 3>&1 1>&2
@@ -93,6 +99,8 @@ compute_tags() {
   [[ -n $sources ]] || die "apt knows no $SUITE source for amd64: run apt-get update"
   base=$(base_key "$sources")
   [[ -x $PAUSE_BIN ]] || "$REPO/tools/toolchain/build.sh" pause
+  [[ -x $KUBECTL_BIN ]] || "$REPO/tools/toolchain/build.sh" kubectl
+  [[ -x $SCHEDULER_BIN ]] || "$REPO/tools/toolchain/build.sh" kube-scheduler
   [[ -x $BUSYBOX ]] || die "$BUSYBOX is missing: apt-get install busybox-static"
   local busybox_version
   busybox_version=$(dpkg-query -W -f '${Version}' busybox-static) # e.g. 1:1.35.0-4+deb12u1+b1
@@ -105,6 +113,8 @@ compute_tags() {
     cat "$SELF" "$STUDENT_REQUIREMENTS" "$FILES/student/start-notebook.sh" <(echo "$base") | short_hash)
   TAGS[pause]=$KUBE_VERSION-$(cat "$SELF" "$PAUSE_BIN" | short_hash)
   TAGS[helper]=${busybox_version%%-*}-$(cat "$SELF" "$BUSYBOX" | short_hash)
+  TAGS[kubectl]=$KUBE_VERSION-$(cat "$SELF" "$KUBECTL_BIN" <(echo "$base") | short_hash)
+  TAGS[scheduler]=$KUBE_VERSION-$(cat "$SELF" "$SCHEDULER_BIN" <(echo "$base") | short_hash)
   BASE_DIR=$IMAGES/base-$base
 }
 
@@ -336,6 +346,25 @@ build_helper() {
     ln -s /bin/busybox "$rootfs/$applet"
   done
   finish helper --config.env=PATH="$SYSTEM_PATH" --config.user=0:0 --config.cmd=sh
+}
+
+# The placeholders' scaler (components/capacity): the toolchain's kubectl, which links glibc, on the base layer.
+build_kubectl() {
+  from_base
+  install -m 0755 "$KUBECTL_BIN" "$WORK/bundle/rootfs/usr/local/bin/kubectl"
+  local config
+  mapfile -t config < <(debian_env)
+  finish kubectl "${config[@]}" --config.user=65534:65534 --config.entrypoint=kubectl
+}
+
+# The packing scheduler (components/scheduling): the toolchain's kube-scheduler, which links glibc, on the base
+# layer. components/scheduling sets the command, /usr/local/bin/kube-scheduler and its flags.
+build_scheduler() {
+  from_base
+  install -m 0755 "$SCHEDULER_BIN" "$WORK/bundle/rootfs/usr/local/bin/kube-scheduler"
+  local config
+  mapfile -t config < <(debian_env)
+  finish scheduler "${config[@]}" --config.user=65534:65534 --config.entrypoint=/usr/local/bin/kube-scheduler
 }
 
 # --- commands ---------------------------------------------------------------------------------------------------

@@ -224,6 +224,15 @@ export const gkeSchema = z.strictObject({
         "like the user pool, plus a taint of their own, so only servers whose `placement.nodePool` names a pool run on it.",
     ),
   filestore: filestoreSchema,
+  gateway: z
+    .boolean()
+    .default(false)
+    .describe(
+      "One shared entry point for the cluster's classes: a Gateway (GKE's global external Application Load " +
+        "Balancer) on a reserved global address, with Google-managed certificates from Certificate Manager. A class " +
+        "with a `hostname` and no `serviceType` then adds only its route and certificate, and its `proxy-public` is a " +
+        "ClusterIP Service; point its DNS name at the exported `gateway.address`. Defaults to one load balancer per class.",
+    ),
 });
 
 export const clusterSchema = z
@@ -258,6 +267,26 @@ export const clusterSchema = z
           .describe(
             "Existing storage classes for homes and the hub database. Each defaults to the cluster's default class.",
           ),
+        sharedIngress: z
+          .strictObject({
+            ingressClassName: z
+              .string()
+              .min(1)
+              .describe("The cluster's existing ingress class, e.g. `nginx` or `traefik`."),
+            clusterIssuer: z
+              .string()
+              .min(1)
+              .describe(
+                "cert-manager ClusterIssuer that solves HTTP-01 through that ingress class and issues each class's " +
+                  "certificate into the Secret `proxy-public-tls` (a class's `tls.secretName` takes its place).",
+              ),
+          })
+          .optional()
+          .describe(
+            "One shared entry point for the cluster's classes: an existing ingress controller. A class with a " +
+              "`hostname` and no `serviceType` then adds only an Ingress for its hostname, and its `proxy-public` is a " +
+              "ClusterIP Service. Defaults to none: each class exposes `proxy-public` itself.",
+          ),
         skipAwait: z
           .boolean()
           .default(false)
@@ -274,6 +303,13 @@ export const clusterSchema = z
           .describe(
             "The cluster-only stack to use, as `org/project/stack`. Its outputs give the kubeconfig, the cluster's " +
               "identity, the storage classes, the GCP project and region, and the GPU pool's accelerator type.",
+          ),
+        gateway: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Route the class through the cluster stack's shared Gateway (`classhub:cluster.gke.gateway` there), " +
+              "when the class has a `hostname` and no `serviceType`. Defaults to a load balancer of its own.",
           ),
       }),
       z.strictObject({
@@ -292,5 +328,6 @@ export const clusterSchema = z
     "Where the class's cluster comes from, chosen by `source`. A class stack without this key uses " +
       "`{source: ambient}`. A stack with this key and no `classhub:class` is a cluster-only stack: it must use " +
       "`source: gke`, and it exports `kubeconfig` (secret), `clusterName`, `clusterId`, `project`, `region`, " +
-      "`storageClasses` and, with a GPU pool, `gpuAcceleratorType`, for class stacks to use with `source: stack`.",
+      "`storageClasses`, with a GPU pool `gpuAcceleratorType` and with `gke.gateway` `gateway`, for class " +
+      "stacks to use with `source: stack`.",
   );

@@ -1,6 +1,8 @@
 // classhub:class.prePull, .placeholders and .packing: what gets a class's nodes ready before a lecture starts.
 import { z } from "zod";
-import { count } from "./values";
+import { PAUSE_IMAGE, SCALER_IMAGE } from "../../capacity/images";
+import { USER_SCHEDULER_IMAGE } from "../../scheduling/manifests";
+import { count, image } from "./values";
 
 /** Days as a lecture schedule writes them, Monday first. */
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
@@ -67,6 +69,12 @@ export const placeholdersSchema = z
       .describe(
         "Weekly lectures: from `leadMinutes` before each start to its end, `count` placeholders are held instead.",
       ),
+    image: image
+      .default(PAUSE_IMAGE)
+      .describe(`Image of the placeholders, a pause container. Defaults to \`${PAUSE_IMAGE}\`.`),
+    scalerImage: image
+      .default(SCALER_IMAGE)
+      .describe(`Image with kubectl that changes the count around lectures. Defaults to \`${SCALER_IMAGE}\`.`),
     leadMinutes: count(0, 120)
       .default(15)
       .describe(
@@ -87,6 +95,20 @@ export const prePullSchema = z
       .boolean()
       .default(true)
       .describe("Pull the class image and every profile's and choice's image onto each user node. Defaults to true."),
+    nodes: count(1, 5000)
+      .optional()
+      .describe(
+        "User nodes the namespace's quota keeps room for, one pre-puller pod each: the most user nodes (user, GPU " +
+          "and extra pools) the cluster may have. Set it when that is more than the class has students: a " +
+          "pre-puller pod beyond it takes room meant for a student's server. Defaults to the class size " +
+          "(students plus admins).",
+      ),
+    pauseImage: image
+      .default(PAUSE_IMAGE)
+      .describe(
+        "Image of the pre-puller's long-running container, which only waits, pinned like `image`, e.g. a mirror " +
+          `registry's copy. Defaults to \`${PAUSE_IMAGE}\`.`,
+      ),
   })
   .prefault({})
   .describe(
@@ -103,6 +125,13 @@ export const packingSchema = z
         "Run a scheduler for this class's student servers that packs them onto the fewest nodes (it scores " +
           "nodes by how much of them is already requested), so the autoscaler can remove the empty ones. " +
           "Not on GKE, whose autoscaler already packs (its utilization profile). Defaults to false.",
+      ),
+    image: image
+      .default(USER_SCHEDULER_IMAGE)
+      .describe(
+        "The scheduler's image: kube-scheduler, pinned like `image`, running /usr/local/bin/kube-scheduler, e.g. " +
+          "a mirror registry's copy. Its version must be the cluster's, or at most one minor version older " +
+          `(Kubernetes' version skew policy). Defaults to \`${USER_SCHEDULER_IMAGE}\`.`,
       ),
   })
   .prefault({})

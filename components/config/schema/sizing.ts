@@ -17,7 +17,11 @@ export const podResources = (pod: string, defaults: string) =>
         "namespace quota, as the class's servers do.",
     );
 
-export const hubResources = podResources("hub", "Defaults: 0.2 cores and 512Mi guaranteed, limits of 2 cores and 2Gi.");
+export const hubResources = podResources(
+  "hub",
+  "Defaults grow with the class size: 0.2 to 1 core (3m a student) and 512Mi and more (160Mi plus 0.5Mi a " +
+    "student) guaranteed, a limit of 2 cores and 2Gi or twice the memory.",
+);
 export const proxyResources = podResources(
   "proxy",
   "Defaults grow with the class size: 0.1 to 1 core and 144Mi and more guaranteed (128Mi plus 256Ki a " +

@@ -22,7 +22,7 @@ export const count = (min: number, max: number) =>
   z
     .number()
     .int({ error: "expected a whole number" })
-    .min(min)
+    .min(min, { error: `expected at least ${min}` })
     .max(max, { error: `expected at most ${max}` });
 export const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
   error: "expected a DNS name such as data8.example.edu",
