@@ -141,6 +141,18 @@ async function readHomeFile(ns: string, user: string, file: string): Promise<str
 
 // Two at a time, each removing its classes when it ends: a class's hub and proxy request 0.3 CPU of the node's two,
 // its students 0.1 each, and a restarted hub must still fit.
+
+/** /proc/<pid>/status of a container's process, found on this machine (the node) by the container id in its cgroup. */
+function hostStatus(containerId: string): string {
+  const id = containerId.replace(/^containerd:\/\//, "");
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    // a process may end between the listing and the read
+    const cgroup = fs.existsSync(`/proc/${pid}/cgroup`) ? fs.readFileSync(`/proc/${pid}/cgroup`, "utf8") : "";
+    if (cgroup.includes(id)) return fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  }
+  throw new Error(`no process of container ${id} on this machine`);
+}
+
 describe("classes on the local node: the real hub, proxy and KubeSpawner", { concurrency: 2 }, () => {
   it("a roster student logs in, gets a server, and keeps their files", async (t) => {
     const { stack, base } = await deployClass(t, "one", 30101);
@@ -158,10 +170,12 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
 
     await t.test("every pod passes Pod Security restricted and runs under seccomp RuntimeDefault", async () => {
       const pods = (await live.json("get", "pods", "-n", stack.ns)).items as any[];
-      assert.deepEqual(pods.map((p) => p.metadata.name.replace(/-[0-9a-z]+-[0-9a-z]+$/, "")).sort(), [
+      // the hub, the proxy, the image pre-puller's pod on the node, and student1's server
+      assert.deepEqual(pods.map((p) => p.metadata.labels["app.kubernetes.io/component"]).sort(), [
         "hub",
-        "jupyter-student1",
+        "image-puller",
         "proxy",
+        "singleuser-server",
       ]);
       // The API server's own verdict on the pods that run: a dry run of enforcing restricted warns of violations.
       const dryRun = await live.run("kubectl", [
@@ -179,17 +193,21 @@ describe("classes on the local node: the real hub, proxy and KubeSpawner", { con
         assert.equal(profile, "RuntimeDefault", `${pod.metadata.name} asks for RuntimeDefault`);
         // The kernel's word that a filter is on: mode 2 in /proc/self/status of each container.
         for (const c of pod.spec.containers) {
-          const status = await live.kubectl(
-            "exec",
-            "-n",
-            stack.ns,
-            pod.metadata.name,
-            "-c",
-            c.name,
-            "--",
-            "cat",
-            "/proc/1/status",
-          );
+          // a pause container has no cat: its process is read on this machine, the node
+          const status =
+            c.image === env.images.PAUSE_IMAGE
+              ? hostStatus(pod.status.containerStatuses.find((s: any) => s.name === c.name).containerID)
+              : await live.kubectl(
+                  "exec",
+                  "-n",
+                  stack.ns,
+                  pod.metadata.name,
+                  "-c",
+                  c.name,
+                  "--",
+                  "cat",
+                  "/proc/1/status",
+                );
           assert.match(status, /^Seccomp:\s+2$/m, `${pod.metadata.name}/${c.name}`);
           assert.doesNotMatch(status, /^Uid:\s+0\s/m, `${pod.metadata.name}/${c.name} does not run as root`);
         }

@@ -95,6 +95,23 @@ interface Run {
   homes: Homes;
 }
 
+/** Failed students whose server logs are read: enough to see a pattern, few enough to stay quick. */
+const DIAGNOSED = 10;
+
+/**
+ * The first error of a failed student's server, if it runs: what the student's page does not say (a 500 from the
+ * server's OAuth callback, for one, is its failed call to the hub).
+ */
+async function serverError(live: Live, ns: string, user: string): Promise<string | undefined> {
+  const r = await live.run("kubectl", ["logs", "-n", ns, `jupyter-${user}`, "--tail=300"]);
+  return r.status === 0
+    ? r.stdout
+        .split("\n")
+        .find((line) => /^\[[EC] /.test(line))
+        ?.slice(0, 240)
+    : undefined;
+}
+
 /** Deploys the class, runs the burst, measures, removes the class and its homes. */
 async function burst(live: Live, settings: Settings, { students, windowSeconds, homes }: Run): Promise<Measured> {
   const stack: ClassStack = await live.classStack(
@@ -131,6 +148,10 @@ async function burst(live: Live, settings: Settings, { students, windowSeconds, 
     );
     const seconds = (performance.now() - start) / 1000;
     const peak = peaks.stop();
+    for (const o of outcomes.filter((o) => !o.ok).slice(0, DIAGNOSED)) {
+      const logged = await serverError(live, ns, o.user);
+      if (logged !== undefined) o.error += ` (server log: ${logged})`;
+    }
     const servers = (await live.json("get", "pods", "-n", ns, "-l", "app.kubernetes.io/component=singleuser-server"))
       .items as any[];
     return {
