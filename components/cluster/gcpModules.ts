@@ -1,6 +1,7 @@
 // GKE's modules, loaded on first use. @pulumi/gcp is the biggest package the program can load: its index loads all
 // 190 of its service modules (about 50 ms and 11 MiB, docs/bench.md), and only stacks on GKE create GCP resources.
-// So nothing imports these statically, and a class on an ambient cluster loads no GCP code (test/stacks/loading.test.ts).
+// So nothing imports these statically, and a class on an ambient cluster loads no GCP code
+// (test/stacks/loading.test.ts).
 /* eslint-disable @typescript-eslint/no-require-imports -- a static import would load them for every stack */
 
 /** GkeCluster, which loads all of @pulumi/gcp: for a stack that creates its cluster. */

@@ -58,6 +58,41 @@ export function concurrentSpawnLimit(cls: ClassConfig): number {
   return cls.spawn.concurrentLimit ?? Math.min(SPAWN_LIMIT_CEILING, Math.max(SPAWN_LIMIT_FLOOR, classSize(cls)));
 }
 
+/**
+ * The start timeout bounds a pod's start: scheduling, a node scale-up, the home volume, the image. Its base is
+ * z2jh's 300 s when the class's images are pre-pulled, and 600 s when not, since a large image can take 5-10 minutes
+ * to pull. On top, each server that may be starting at once (the spawn limit) adds 5 s. In bursts on the local node,
+ * where one node starts every server and creates every new home, the slowest pod start was 32 s at 26 students,
+ * 126 s at 52 and 373 s at 104 in one series, and 511 s at 100 in a later run on a busier machine: up to 5.1 s a
+ * server (docs/bench-lecture.md). A server that has not started in 30 minutes will not, and its student is better
+ * told.
+ */
+export const START_TIMEOUT = { pulled: 300, unpulled: 600, perServer: 5, ceiling: 1800 } as const;
+
+/**
+ * The HTTP timeout bounds a started server's own start until it answers the hub: Python's imports and
+ * jupyter-server's set-up, CPU-bound when many start on one node at once. z2jh leaves KubeSpawner's 30 s. In bursts
+ * on the local node the slowest server start was 32 s at 26 students, 37 s at 52 and 59 s at 104 in one series, and
+ * 92 s at 100 in a later run on a busier machine. The floor and 1 s for each server starting at once keep more than
+ * half as much again in hand (92 s for a spawn limit of 32, 161 s for 101); the ceiling is the schema's.
+ */
+export const HTTP_TIMEOUT = { floor: 60, perServer: 1, ceiling: 600 } as const;
+
+export function startTimeout(cls: ClassConfig): number {
+  const base = cls.prePull.enabled ? START_TIMEOUT.pulled : START_TIMEOUT.unpulled;
+  return (
+    cls.spawn.startTimeoutSeconds ??
+    Math.min(START_TIMEOUT.ceiling, base + START_TIMEOUT.perServer * concurrentSpawnLimit(cls))
+  );
+}
+
+export function httpTimeout(cls: ClassConfig): number {
+  return (
+    cls.spawn.httpTimeoutSeconds ??
+    Math.min(HTTP_TIMEOUT.ceiling, HTTP_TIMEOUT.floor + HTTP_TIMEOUT.perServer * concurrentSpawnLimit(cls))
+  );
+}
+
 function profileSettings(cls: ClassConfig, facts: ClusterFacts): ProfileSettings[] {
   const pools = facts.extraUserPools ?? {};
   return cls.profiles.map((p) => {
@@ -129,8 +164,8 @@ export function hubSettings(cls: ClassConfig, facts: ClusterFacts): HubSettings 
       uid: 1000,
       gid: 100,
       fsGid: 100,
-      startTimeout: cls.spawn.startTimeoutSeconds,
-      httpTimeout: cls.spawn.httpTimeoutSeconds,
+      startTimeout: startTimeout(cls),
+      httpTimeout: httpTimeout(cls),
       defaultUrl: cls.defaultUrl,
       environment: cls.environment,
       cmd: cls.cmd ?? null,

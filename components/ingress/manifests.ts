@@ -158,7 +158,8 @@ export function ingress(
         // Not waited for: Pulumi would wait for the controller to publish an address, which many never do (Traefik
         // without an ingressEndpoint), and fail the `up` after ten minutes; the hub does not need it to start.
         ...NO_AWAIT_ANNOTATION,
-        // cert-manager's ingress-shim creates the Certificate for the tls section and solves HTTP-01 through this class.
+        // cert-manager's ingress-shim creates the Certificate for the tls section and solves HTTP-01 through this
+        // class.
         ...(issued ? { "cert-manager.io/cluster-issuer": tls.clusterIssuer } : {}),
       },
     },

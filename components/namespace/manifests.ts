@@ -77,7 +77,8 @@ function ownContainers(cls: ClassConfig, platform: ContainerResources[]): Contai
 
 /**
  * The namespace's hard quota: every planned server at its largest, plus the hub and proxy, and the packing
- * scheduler with its successor during a roll, and a pre-puller pod per user node. Each value can be set explicitly in classhub:class.quota. Limits count toward the quota, so every pod must declare them.
+ * scheduler with its successor during a roll, and a pre-puller pod per user node. Each value can be set explicitly
+ * in classhub:class.quota. Limits count toward the quota, so every pod must declare them.
  * CPU is summed in whole millicores, each server rounded up as the API server rounds it.
  */
 export function quotaHard(cls: ClassConfig, platform: ContainerResources[]): Record<string, string> {

@@ -25,11 +25,11 @@ export const TLS_DIR = "/etc/classhub/tls";
 const PROXY_UID = 65534;
 
 /**
- * The proxy sized for the class, unless classhub:class.proxy.resources says otherwise. configurable-http-proxy is one Node.js event loop, so a core is all it can
- * use; what grows with the class is its routing table and the open connections (each notebook keeps a few
- * websockets), about 256Ki per student on top of a 128Mi base. The limit leaves room for a lecture-start burst.
- * Sizes go in steps that double (64, 128, 256, ... students): a new size restarts the proxy, which a roster
- * edit of a few students should not do.
+ * The proxy sized for the class, unless classhub:class.proxy.resources says otherwise. configurable-http-proxy is
+ * one Node.js event loop, so a core is all it can use; what grows with the class is its routing table and the open
+ * connections (each notebook keeps a few websockets), about 256Ki per student on top of a 128Mi base. The limit
+ * leaves room for a lecture-start burst. Sizes go in steps that double (64, 128, 256, ... students): a new size
+ * restarts the proxy, which a roster edit of a few students should not do.
  */
 export function proxyResources(students: number): ContainerResources {
   let step = 64;

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { parseConfig } from "../../components/config";
+import * as fs from "node:fs";
 import {
   concurrentSpawnLimit,
+  HTTP_TIMEOUT,
   hubSettings,
   SPAWN_LIMIT_CEILING,
   SPAWN_LIMIT_FLOOR,
+  START_TIMEOUT,
 } from "../../components/hub/settings";
 import { rawConfig, withClass } from "../support/stacks";
 
@@ -16,6 +19,36 @@ it("the spawn limit lets the whole class start at once, between a floor and a ce
   assert.equal(concurrentSpawnLimit(cls("gpu-seminar-fa26", (c) => (c.expectedStudents = 300))), 302);
   assert.equal(concurrentSpawnLimit(parseConfig({ ...rawConfig("data8-fa26") }).class!), SPAWN_LIMIT_CEILING);
   assert.equal(concurrentSpawnLimit(cls("dev", (c) => (c.spawn = { concurrentLimit: 7 }))), 7);
+});
+
+it("the start and HTTP timeouts grow with the servers that may start at once, up to a ceiling", () => {
+  const timeouts = (c: ReturnType<typeof cls>) => {
+    const { startTimeout, httpTimeout } = hubSettings(c, { userPool: true }).spawner;
+    return [startTimeout, httpTimeout];
+  };
+  // dev: a spawn limit of 32 (the floor); images pre-pulled
+  assert.deepEqual(timeouts(cls("dev")), [300 + 5 * 32, 60 + 32]);
+  // an image that is not pre-pulled may take minutes more
+  assert.deepEqual(timeouts(cls("dev", (c) => (c.prePull = { enabled: false }))), [600 + 5 * 32, 92]);
+  // gpu-seminar with 200 expected students: a limit of 202
+  assert.deepEqual(timeouts(cls("gpu-seminar-fa26", (c) => (c.expectedStudents = 200))), [300 + 5 * 202, 60 + 202]);
+  // data8: the ceiling of the limit (500), and of the start timeout
+  assert.deepEqual(timeouts(parseConfig(rawConfig("data8-fa26")).class!), [1800, 560]);
+  // a smaller spawn limit starts fewer at once
+  assert.deepEqual(timeouts(cls("dev", (c) => (c.spawn = { concurrentLimit: 7 }))), [335, 67]);
+  // set in the stack file, they are what the stack says
+  const set = cls("dev", (c) => (c.spawn = { startTimeoutSeconds: 90, httpTimeoutSeconds: 45 }));
+  assert.deepEqual(timeouts(set), [90, 45]);
+});
+
+it("the config reference gives the formulas the hub settings use", () => {
+  const reference = fs.readFileSync("docs/config-reference.md", "utf8");
+  const { pulled, unpulled, perServer, ceiling } = START_TIMEOUT;
+  assert.ok(reference.includes(`Defaults to ${pulled} (${unpulled} without \`prePull\`) plus ${perServer} for each`));
+  assert.ok(reference.includes(`at most ${ceiling} (docs/lecture.md)`));
+  assert.ok(reference.includes(`Defaults to ${HTTP_TIMEOUT.floor} plus ${HTTP_TIMEOUT.perServer} for each`));
+  assert.ok(reference.includes(`at most ${HTTP_TIMEOUT.ceiling} (docs/lecture.md)`));
+  assert.ok(reference.includes(`between ${SPAWN_LIMIT_FLOOR} and ${SPAWN_LIMIT_CEILING}.`));
 });
 
 it("student servers go to the tainted user pool only where the cluster has one", () => {

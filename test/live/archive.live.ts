@@ -27,30 +27,7 @@ let stack: ClassStack | undefined;
 /** A Retain volume on this node's folder, bound to no claim: the tool lends it to the class. */
 async function archiveVolume(): Promise<void> {
   fs.chmodSync(FOLDER, 0o755); // root's: kubelet gives it to the Jobs' gid (fsGroup)
-  const node = (await live.json("get", "nodes")).items[0].metadata.name;
-  await live.kubectl(
-    "apply",
-    "-f",
-    live.file({
-      apiVersion: "v1",
-      kind: "PersistentVolume",
-      metadata: { name: VOLUME },
-      spec: {
-        capacity: { storage: "1Gi" },
-        accessModes: ["ReadWriteOnce"],
-        persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: "",
-        local: { path: FOLDER },
-        nodeAffinity: {
-          required: {
-            nodeSelectorTerms: [
-              { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [node] }] },
-            ],
-          },
-        },
-      },
-    }),
-  );
+  await live.localVolume(VOLUME, FOLDER, {});
 }
 
 before(async () => {

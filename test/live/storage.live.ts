@@ -29,32 +29,11 @@ let stack: ClassStack | undefined;
 /** The platform team's part: a ReadWriteMany claim in the class namespace, bound to a folder of the node. */
 async function provisionClaim(): Promise<void> {
   fs.chmodSync(FOLDER, 0o755); // root's, as a fresh export would be: kubelet gives it to gid 100 (fsGroup)
-  const node = (await live.json("get", "nodes")).items[0].metadata.name;
   await live.kubectl("create", "namespace", NS);
-  await live.kubectl(
-    "apply",
-    "-f",
-    live.file({
-      apiVersion: "v1",
-      kind: "PersistentVolume",
-      metadata: { name: VOLUME },
-      spec: {
-        capacity: { storage: "1Gi" },
-        accessModes: ["ReadWriteMany"],
-        persistentVolumeReclaimPolicy: "Retain",
-        storageClassName: "",
-        claimRef: { namespace: NS, name: CLAIM },
-        local: { path: FOLDER },
-        nodeAffinity: {
-          required: {
-            nodeSelectorTerms: [
-              { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [node] }] },
-            ],
-          },
-        },
-      },
-    }),
-  );
+  await live.localVolume(VOLUME, FOLDER, {
+    accessModes: ["ReadWriteMany"],
+    claimRef: { namespace: NS, name: CLAIM },
+  });
   await live.kubectl(
     "apply",
     "-f",

@@ -79,6 +79,33 @@ export class Live {
     return file;
   }
 
+  /**
+   * A PersistentVolume of `folder` on the node (a local volume: it needs no provisioner), Retain, 1Gi; `spec` adds
+   * or replaces fields (access modes, storage class, a claim it is for).
+   */
+  async localVolume(name: string, folder: string, spec: Record<string, unknown>): Promise<void> {
+    const node = (await this.json("get", "nodes")).items[0].metadata.name;
+    const onNode = { key: "kubernetes.io/hostname", operator: "In", values: [node] };
+    await this.kubectl(
+      "apply",
+      "-f",
+      this.file({
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name },
+        spec: {
+          capacity: { storage: "1Gi" },
+          accessModes: ["ReadWriteOnce"],
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: "",
+          local: { path: folder },
+          nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [onNode] }] } },
+          ...spec,
+        },
+      }),
+    );
+  }
+
   /** Asks the API server whether a service account may do something: a real SubjectAccessReview. */
   async allowed(user: string, verb: string, resource: string, namespace: string): Promise<boolean> {
     const review = {

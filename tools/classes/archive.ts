@@ -2,7 +2,6 @@
 // npm run archive -- restore <stack> --from <destination> --student <home>
 // End of term: every home of a class into one tar.gz each, with a manifest, by a Job in the class namespace; a
 // second Job reads the archives back and the tool compares them with the manifest before it says the class may go.
-import Table from "cli-table3";
 import { Command, Option } from "commander";
 import {
   archiveAccount,
@@ -19,6 +18,7 @@ import {
 import { archivedRows, deletionSteps, type ManifestRow, verifyProblems } from "./archiveManifest";
 import { type ClassTarget, classTarget, lendVolume, runJob, runningServers } from "./archiveCluster";
 import { runMain, ToolError } from "./cli";
+import { plainTable } from "../table";
 
 interface Common {
   image?: string;
@@ -54,10 +54,11 @@ function timeoutMs(value: string): number {
 
 /** The manifest as a table for people; the full sha256s are in the destination's manifest.tsv and SHA256SUMS. */
 export function manifestTable(rows: ManifestRow[]): string {
-  const table = new Table({ head: ["student", "source", "files", "bytes", "archive bytes", "sha256"] });
-  for (const r of rows)
-    table.push([r.student, r.source, r.files, r.bytes, r.archiveBytes, `${r.sha256.slice(0, 16)}…`]);
-  return table.toString();
+  return plainTable(
+    ["student", "source", "files", "bytes", "archive bytes", "sha256"],
+    rows.map((r) => [r.student, r.source, r.files, r.bytes, r.archiveBytes, `${r.sha256.slice(0, 16)}…`]),
+    [2, 3, 4],
+  );
 }
 
 async function archive(stack: string, opts: Common & { to?: string }): Promise<void> {
@@ -90,7 +91,7 @@ async function archive(stack: string, opts: Common & { to?: string }): Promise<v
     await close();
   }
   process.stdout.write(
-    `${manifestTable(rows)}\n${rows.length} homes archived to ${where(dest)}, folder ${target.ns}/${run}/ ` +
+    `${manifestTable(rows)}\n${rows.length} ${rows.length === 1 ? "home" : "homes"} archived to ${where(dest)}, folder ${target.ns}/${run}/ ` +
       "(manifest.tsv, SHA256SUMS), and read back.\n" +
       `${deletionSteps(stack, target.ns)}\n` +
       `To restore one student: npm run archive -- restore ${stack} --from ${to} --student <student>\n`,

@@ -13,7 +13,7 @@ export const IMAGES = {
   gcs: "gcr.io/google.com/cloudsdktool/google-cloud-cli:548.0.0-slim",
 } as const;
 /** The uid students' servers run as (the hub settings' spawner.uid), which owns every file in a home. */
-const STUDENT_UID = 1000;
+export const STUDENT_UID = 1000;
 /** The claim a destination volume is lent to in the class namespace, and the account a bucket's Jobs run as. */
 export const ARCHIVE_CLAIM = "classhub-archive";
 export const ARCHIVE_ACCOUNT = "classhub-archive";
@@ -47,7 +47,7 @@ export function parseDestination(flag: string, value: string, gke: boolean): Des
 
 /** A class's homes: one claim each (`claim-<home>`), or one folder each of the shared volume's `folder`. */
 export type Homes = { kind: "claims"; claims: string[] } | { kind: "shared"; claim: string; folder: string };
-const HOME_CLAIM = "claim-";
+export const HOME_CLAIM = "claim-";
 
 /** Where the stack's `homeStorage` output says homes live; `claims` are the namespace's claim names. */
 export function homesOf(homeStorage: unknown, ns: string, claims: string[]): Homes {
@@ -128,7 +128,7 @@ export function archiveLabels(ns: string, step?: Step): Record<string, string> {
 }
 
 /** tar and gzip need little; gcloud is Python. Within any class's LimitRange maximum. */
-const RESOURCES = {
+export const RESOURCES = {
   volume: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
   gcs: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
 };

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, type OutputMap, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { CommandError, LocalWorkspace, type OutputMap, StackNotFoundError } from "@pulumi/pulumi/automation";
 import type { StackConfig } from "../../components/config";
 import { stackConfig } from "../cost/load";
 import { listStacks } from "../harness/stackfile";
@@ -19,6 +19,20 @@ export interface DeployedClass {
   kubectl: Kubectl;
 }
 
+/**
+ * Pulumi's own complaint (the CLI's last `error:` line, or the first line it wrote, such as no pulumi on PATH) and
+ * where the tools look for stacks.
+ */
+export function backendProblem(stack: string, cliOutput: string): string {
+  const said = [...cliOutput.matchAll(/^\s*error: (.+)$/gm)].at(-1)?.[1] ?? /^\s*stderr: (.+)$/m.exec(cliOutput)?.[1];
+  return (
+    `stack ${stack}: Pulumi cannot open it${said === undefined ? "" : ` (${said})`}. ` +
+    "The tools read the backend pulumi up used: pulumi login, or PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE " +
+    "as pulumi up had them. For make up's dev class: PULUMI_BACKEND_URL=file://$PWD/.pulumi-state " +
+    "PULUMI_CONFIG_PASSPHRASE=classhub-dev, from the project."
+  );
+}
+
 /** The outputs of a deployed stack; a stack the backend does not have is a refusal that says how to get one. */
 async function outputsOf(stack: string, dir: string): Promise<OutputMap> {
   try {
@@ -27,6 +41,8 @@ async function outputsOf(stack: string, dir: string): Promise<OutputMap> {
     if (e instanceof StackNotFoundError) {
       throw new ToolError(`stack ${stack}: not in this Pulumi backend; deploy it first (pulumi up --stack ${stack})`);
     }
+    // Most often no backend at all: the person has not run `pulumi login`, or is not in make up's environment.
+    if (e instanceof CommandError) throw new ToolError(backendProblem(stack, e.message));
     throw e;
   }
 }

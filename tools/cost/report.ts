@@ -1,5 +1,5 @@
 // Prints an estimate as tables for people; `--json` prints the estimate object itself.
-import Table from "cli-table3";
+import { plainTable as table } from "../table";
 import { type Line, sum } from "./cluster";
 import type { Estimate, Usage } from "./estimate";
 import type { AmbientEstimate } from "./requests";
@@ -8,17 +8,6 @@ const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD
 const rate = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 4 });
 const fmt = (usd: number) => money.format(usd);
 const num = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits });
-
-/** A plain table: no colours, so the text is the same in a terminal, a pipe and a test. */
-function table(head: string[], rows: (string | number)[][], right: number[] = []): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, i) => (right.includes(i) ? "right" : "left")),
-  });
-  t.push(...rows.map((r) => r.map(String)));
-  return t.toString();
-}
 
 const lines = (ls: Line[], total: string) =>
   table(

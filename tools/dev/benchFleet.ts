@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import Table from "cli-table3";
+import { plainTable } from "../table";
 import { Live } from "../../test/live/support";
 import { LiveEnv } from "../harness/liveenv";
 import { inPool, runFleet } from "../fleet/run";
@@ -86,13 +86,9 @@ async function level(env: LiveEnv, live: Live, parallel: number): Promise<Level>
 }
 
 function report(levels: Level[]): string {
-  const table = new Table({
-    head: ["--parallel", "total", "per stack: mean", "slowest", "failed", "CPU busy (2 cores)", "peak load (1 min)"],
-    style: { head: [], border: [] },
-  });
-  for (const l of levels) {
+  const rows = levels.map((l) => {
     const times = l.results.map((r) => r.seconds);
-    table.push([
+    return [
       String(l.parallel),
       durationText(l.seconds),
       durationText(times.reduce((a, b) => a + b, 0) / times.length),
@@ -100,9 +96,18 @@ function report(levels: Level[]): string {
       String(l.results.filter((r) => r.outcome !== "succeeded").length),
       `${Math.round(l.cpuBusy * 100)} %`,
       l.peakLoad.toFixed(2),
-    ]);
-  }
-  return `fleet up, ${CLASSES} dev classes on the local node (${os.cpus().length} cores):\n${table.toString()}\n`;
+    ];
+  });
+  const head = [
+    "--parallel",
+    "total",
+    "per stack: mean",
+    "slowest",
+    "failed",
+    "CPU busy (2 cores)",
+    "peak load (1 min)",
+  ];
+  return `fleet up, ${CLASSES} dev classes on the local node (${os.cpus().length} cores):\n${plainTable(head, rows)}\n`;
 }
 
 async function main() {

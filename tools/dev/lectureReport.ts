@@ -1,5 +1,6 @@
 // make bench-lecture's tables: one burst per settings side by side, the search for the largest class, and the
 // cost at N, 2N and 4N. Pure: figures in, text out.
+import type { Phases } from "./lecturePhases";
 import type { Outcome } from "./lectureStudent";
 
 export type Settings = "classhub" | "z2jh";
@@ -33,6 +34,8 @@ export interface Measured {
   /** Resident memory of the student servers running after the burst, and how many they are. */
   serversRss: number;
   servers: number;
+  /** Each server's pod start and server start, which the start and HTTP timeouts bound. */
+  phases: Phases[];
   /** Requests the API server answered during the burst, from every client. */
   apiRequests: number;
   hubRestarts: number;
@@ -48,6 +51,11 @@ const readyTimes = (m: Measured) => m.outcomes.filter((o) => o.ok).map((o) => o.
 const ok = (m: Measured) => m.outcomes.filter((o) => o.ok).length;
 const failed = (m: Measured) => m.outcomes.length - ok(m);
 const http429 = (m: Measured) => m.outcomes.reduce((sum, o) => sum + o.http429, 0);
+const phase = (m: Measured, which: keyof Omit<Phases, "user">, p: number) =>
+  percentile(
+    m.phases.map((x) => x[which]).filter((x) => !Number.isNaN(x)),
+    p,
+  );
 const MiB = (bytes: number) => bytes / 2 ** 20;
 
 const s = (x: number) => (Number.isNaN(x) ? "-" : `${x.toFixed(1)} s`);
@@ -65,6 +73,12 @@ const ROWS: [string, (m: Measured) => string, ((m: Measured) => number) | undefi
   ["login-to-ready p50", (m) => s(percentile(readyTimes(m), 50)), (m) => percentile(readyTimes(m), 50)],
   ["login-to-ready p95", (m) => s(percentile(readyTimes(m), 95)), (m) => percentile(readyTimes(m), 95)],
   ["login-to-ready max", (m) => s(percentile(readyTimes(m), 100)), (m) => percentile(readyTimes(m), 100)],
+  ["pod start p95 / max", (m) => `${s(phase(m, "podStart", 95))} / ${s(phase(m, "podStart", 100))}`, undefined],
+  [
+    "server start p95 / max",
+    (m) => `${s(phase(m, "serverStart", 95))} / ${s(phase(m, "serverStart", 100))}`,
+    undefined,
+  ],
   ["first arrival to last outcome", (m) => s(m.seconds), (m) => m.seconds],
   ["hub CPU", (m) => s(m.hubCpu), (m) => m.hubCpu],
   ["hub peak RSS", (m) => mib(MiB(m.hubPeakRss)), (m) => m.hubPeakRss],
@@ -123,6 +137,8 @@ const SIZE_COLUMNS: [string, (m: Measured) => string][] = [
   ["p95", (m) => s(percentile(readyTimes(m), 95))],
   ["max", (m) => s(percentile(readyTimes(m), 100))],
   ["last ready", (m) => s(m.seconds)],
+  ["pod start max", (m) => s(phase(m, "podStart", 100))],
+  ["server start max", (m) => s(phase(m, "serverStart", 100))],
   ["hub CPU", (m) => s(m.hubCpu)],
   ["hub RSS", (m) => mib(MiB(m.hubPeakRss))],
   ["proxy CPU", (m) => s(m.proxyCpu)],

@@ -1,7 +1,7 @@
 // What a fleet run reports: one row per stack (changes, duration, result), the problems of the stacks that failed,
 // and the exit code.
-import Table from "cli-table3";
 import type { OpMap, OpType } from "@pulumi/pulumi/automation";
+import { plainTable } from "../table";
 
 export type Outcome = "succeeded" | "failed" | "not initialised";
 
@@ -59,9 +59,7 @@ export function summaryRows(results: StackResult[]): string[][] {
 
 /** The summary table, plain (no colours: it is often piped into CI logs). */
 export function summaryTable(results: StackResult[]): string {
-  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
-  table.push(...summaryRows(results));
-  return table.toString();
+  return plainTable(HEAD, summaryRows(results));
 }
 
 /** Each stack that did not succeed, with its problem and its log. */

@@ -203,11 +203,18 @@ export const classSchema = z
           .optional()
           .describe("Servers running at once; 0 for no limit. Defaults to the class size (students plus admins)."),
         startTimeoutSeconds: count(60, 3600)
-          .default(600)
-          .describe("Seconds a server may take to start, image pull and node scale-up included."),
+          .optional()
+          .describe(
+            "Seconds a server's pod may take to start: scheduling, node scale-up, its home volume and the image " +
+              "pull. Defaults to 300 (600 without `prePull`) plus 5 for each server that may start at once " +
+              "(`concurrentLimit`), at most 1800 (docs/lecture.md).",
+          ),
         httpTimeoutSeconds: count(30, 600)
-          .default(120)
-          .describe("Seconds a started server may take to answer the hub."),
+          .optional()
+          .describe(
+            "Seconds a started server may take to answer the hub. Defaults to 60 plus 1 for each server that " +
+              "may start at once (`concurrentLimit`), at most 600 (docs/lecture.md).",
+          ),
       })
       .prefault({})
       .describe("How servers start: limits for a lecture-start burst, and timeouts."),
